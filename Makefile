@@ -1,0 +1,25 @@
+# Native commands (README): run, demo, test, bench. Docker users: `docker compose up`.
+VENV := .venv
+PY := $(VENV)/bin/python
+SYSPY := $(shell command -v python3.11 || command -v python3)
+
+.PHONY: run demo test bench venv
+
+$(VENV)/.installed: requirements.txt requirements-web.txt requirements-dev.txt
+	test -x $(PY) || $(SYSPY) -m venv $(VENV)
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) -m launcher run
+
+demo: venv
+	$(PY) -m launcher demo
+
+test:
+	bash scripts/test.sh
+
+bench: venv
+	$(PY) -m bench

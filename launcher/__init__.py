@@ -1,0 +1,1 @@
+"""Native start-up: ``python -m launcher run`` / ``demo`` start the Procfile's processes."""

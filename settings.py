@@ -1,0 +1,198 @@
+"""The one typed settings object, read from ``BILIREC_*`` environment variables.
+
+Every process builds it once at start-up and hands it down; nothing below reads the
+environment itself. Names and defaults follow CONTRACT.md; the extra knobs (timeouts,
+lock and session lifetimes) exist so tests can run every period in seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MIN_SECRET_LEN = 32
+
+SECRET_HELP = (
+    "BILIREC_SECRET_KEY (or BILIREC_SECRET_KEY_FILE) is not set. It encrypts the stored "
+    "bilibili credentials and must be at least 32 characters. Make one with\n"
+    "    python3 -c 'import secrets; print(secrets.token_urlsafe(48))' > .bilirec/secret\n"
+    "and start with BILIREC_SECRET_KEY_FILE=.bilirec/secret (docker compose and `make demo` "
+    "create their own)."
+)
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    secret_key: str = field(repr=False)
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    api_base: str = "https://api.bilibili.com"
+    passport_base: str = "https://passport.bilibili.com"
+    www_base: str = "https://www.bilibili.com"
+    demo: bool = False
+    web_host: str = "127.0.0.1"
+    web_port: int = 8345
+    allowed_mids: frozenset[int] = frozenset()
+    secure_cookies: bool = False
+    timezone: str = "Asia/Shanghai"
+    daily_at: dt.time = dt.time(6, 0)
+    hot_every_min: float = 120.0
+    bilibili_rps: float = 1.0
+    cooldown_412_min: float = 30.0
+    cooldown_352_min: float = 10.0
+    http_timeout_s: float = 10.0
+    qr_per_client_per_min: int = 10
+    refresh_min_interval_s: float = 60.0
+    session_ttl_days: float = 30.0
+    refresh_lock_ttl_s: float = 3 * 3600.0
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def next_daily_refresh(self, now: dt.datetime) -> dt.datetime:
+        """The next time the daily refresh runs, in the configured time zone."""
+        local = now.astimezone(self.tz)
+        candidate = local.replace(
+            hour=self.daily_at.hour, minute=self.daily_at.minute, second=0, microsecond=0
+        )
+        if candidate <= local:
+            candidate += dt.timedelta(days=1)
+        return candidate
+
+    def mid_allowed(self, mid: int) -> bool:
+        return not self.allowed_mids or mid in self.allowed_mids
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        reader = _Reader(env)
+        settings = cls(
+            secret_key=_secret(env),
+            redis_url=reader.text("REDIS_URL", cls.redis_url),
+            api_base=reader.url("API_BASE", cls.api_base),
+            passport_base=reader.url("PASSPORT_BASE", cls.passport_base),
+            www_base=reader.url("WWW_BASE", cls.www_base),
+            demo=reader.flag("DEMO", False),
+            web_host=reader.text("WEB_HOST", cls.web_host),
+            web_port=int(reader.number("WEB_PORT", cls.web_port, integer=True)),
+            allowed_mids=reader.mids("ALLOWED_MIDS"),
+            secure_cookies=reader.flag("SECURE_COOKIES", False),
+            timezone=reader.zone("TIMEZONE", cls.timezone),
+            daily_at=reader.clock("DAILY_AT", cls.daily_at),
+            hot_every_min=reader.number("HOT_EVERY_MIN", cls.hot_every_min),
+            bilibili_rps=reader.number("BILIBILI_RPS", cls.bilibili_rps),
+            cooldown_412_min=reader.number("COOLDOWN_412_MIN", cls.cooldown_412_min, zero=True),
+            cooldown_352_min=reader.number("COOLDOWN_352_MIN", cls.cooldown_352_min, zero=True),
+            http_timeout_s=reader.number("HTTP_TIMEOUT_S", cls.http_timeout_s),
+            qr_per_client_per_min=int(
+                reader.number("QR_PER_CLIENT_PER_MIN", cls.qr_per_client_per_min, integer=True)
+            ),
+            refresh_min_interval_s=reader.number(
+                "REFRESH_MIN_INTERVAL_S", cls.refresh_min_interval_s, zero=True
+            ),
+            session_ttl_days=reader.number("SESSION_TTL_DAYS", cls.session_ttl_days),
+            refresh_lock_ttl_s=reader.number("REFRESH_LOCK_TTL_S", cls.refresh_lock_ttl_s),
+        )
+        return settings
+
+
+def _secret(env: Mapping[str, str]) -> str:
+    value = env.get("BILIREC_SECRET_KEY", "").strip()
+    path = env.get("BILIREC_SECRET_KEY_FILE", "").strip()
+    if not value and path:
+        try:
+            value = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SettingsError(
+                f"BILIREC_SECRET_KEY_FILE={path} cannot be read ({exc.strerror}).\n{SECRET_HELP}"
+            ) from None
+    if not value:
+        raise SettingsError(SECRET_HELP)
+    if len(value) < MIN_SECRET_LEN:
+        raise SettingsError(
+            f"The secret key has {len(value)} characters; at least {MIN_SECRET_LEN} are needed.\n"
+            + SECRET_HELP
+        )
+    return value
+
+
+class _Reader:
+    """Parses one ``BILIREC_<NAME>`` at a time, naming the variable in every error."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+
+    def _raw(self, name: str) -> str | None:
+        value = self._env.get("BILIREC_" + name)
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    def _fail(self, name: str, why: str) -> SettingsError:
+        return SettingsError(f"BILIREC_{name}={self._env.get('BILIREC_' + name)!r}: {why}")
+
+    def text(self, name: str, default: str) -> str:
+        return self._raw(name) or default
+
+    def url(self, name: str, default: str) -> str:
+        value = self._raw(name) or default
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise self._fail(name, "expected an http(s) URL such as https://api.bilibili.com")
+        return value.rstrip("/")
+
+    def flag(self, name: str, default: bool) -> bool:
+        value = self._raw(name)
+        if value is None:
+            return default
+        if value.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if value.lower() in {"0", "false", "no", "off"}:
+            return False
+        raise self._fail(name, "expected 0 or 1")
+
+    def number(self, name: str, default: float, *, integer: bool = False, zero: bool = False):
+        value = self._raw(name)
+        if value is None:
+            return default
+        try:
+            number = int(value) if integer else float(value)
+        except ValueError:
+            raise self._fail(name, "expected a number") from None
+        if number < 0 or (number == 0 and not zero):
+            raise self._fail(name, "expected a positive number")
+        return number
+
+    def mids(self, name: str) -> frozenset[int]:
+        value = self._raw(name)
+        if value is None:
+            return frozenset()
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise self._fail(name, "expected a comma-separated list of bilibili mids (numbers)")
+        return frozenset(int(p) for p in parts)
+
+    def zone(self, name: str, default: str) -> str:
+        value = self._raw(name) or default
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise self._fail(name, "unknown time zone (try Asia/Shanghai)") from None
+        return value
+
+    def clock(self, name: str, default: dt.time) -> dt.time:
+        value = self._raw(name)
+        if value is None:
+            return default
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise self._fail(name, "expected HH:MM, e.g. 06:00")
+        return dt.time(int(match[1]), int(match[2]))

@@ -1,0 +1,90 @@
+"""The Redis store: the one package that knows key names and encodings.
+
+``Store.connect(settings)`` gives every part a process needs; tests build it against
+their own Redis database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+
+from settings import Settings
+from store import keys
+from store.credentials import CredentialStore, SavedCredentials
+from store.crypto import Cipher, DecryptionError
+from store.device import DeviceStore
+from store.locks import RefreshLocks
+from store.qr import QrLogins
+from store.ratelimit import WindowLimiter
+from store.sessions import Session, SessionStore
+from store.status import STATES, Status, StatusStore
+from store.users import UserProfile, UserStore
+
+__all__ = [
+    "STATES",
+    "DecryptionError",
+    "SavedCredentials",
+    "Session",
+    "Status",
+    "Store",
+    "UserProfile",
+]
+
+
+@dataclass(frozen=True)
+class Store:
+    redis: redis.Redis
+    credentials: CredentialStore
+    sessions: SessionStore
+    users: UserStore
+    status: StatusStore
+    locks: RefreshLocks
+    qr: QrLogins
+    limits: WindowLimiter
+    device: DeviceStore
+
+    @classmethod
+    def connect(
+        cls,
+        redis_url: str,
+        secret_key: str,
+        *,
+        session_ttl_s: float = 30 * 86400,
+        lock_ttl_s: float = 3 * 3600,
+    ) -> Store:
+        r = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
+        return cls(
+            redis=r,
+            credentials=CredentialStore(r, Cipher(secret_key)),
+            sessions=SessionStore(r, ttl_s=session_ttl_s),
+            users=UserStore(r),
+            status=StatusStore(r),
+            locks=RefreshLocks(r, ttl_s=lock_ttl_s),
+            qr=QrLogins(r),
+            limits=WindowLimiter(r),
+            device=DeviceStore(r),
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        return cls.connect(
+            settings.redis_url,
+            settings.secret_key,
+            session_ttl_s=settings.session_ttl_days * 86400,
+            lock_ttl_s=settings.refresh_lock_ttl_s,
+        )
+
+    def ping(self) -> None:
+        """Raises redis.RedisError when Redis does not answer."""
+        self.redis.ping()
+
+    def forget_user(self, mid: int) -> None:
+        """Delete everything stored about a user: profile, credentials, events, model, picks."""
+        self.sessions.delete_all_for(mid)
+        doomed = [keys.user(mid), *self.redis.scan_iter(match=keys.user_prefix(mid) + "*")]
+        with self.redis.pipeline() as pipe:
+            pipe.srem(keys.ACTIVE_USERS, mid)
+            pipe.delete(*doomed)
+            pipe.execute()

@@ -1,0 +1,49 @@
+"""bilibili login cookies and refresh_token of each user, encrypted at rest."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import redis
+
+from store import codec, keys
+from store.crypto import Cipher
+
+
+@dataclass(frozen=True)
+class SavedCredentials:
+    cookies: dict[str, str] = field(repr=False)
+    refresh_token: str = field(repr=False, default="")
+    saved_at: float = 0.0
+
+
+class CredentialStore:
+    def __init__(self, r: redis.Redis, cipher: Cipher) -> None:
+        self._r = r
+        self._cipher = cipher
+
+    def save(self, mid: int, cookies: dict[str, str], refresh_token: str) -> None:
+        doc = {"cookies": cookies, "refresh_token": refresh_token, "saved_at": time.time()}
+        self._r.set(keys.credentials(mid), self._cipher.encrypt(codec.dump(doc)))
+
+    def load(self, mid: int) -> SavedCredentials | None:
+        """The user's credentials; ``None`` when there are none (never logged in, logged out)."""
+        token = self._r.get(keys.credentials(mid))
+        if token is None:
+            return None
+        doc = codec.load(self._cipher.decrypt(token))
+        assert doc is not None
+        cookies = doc.get("cookies")
+        if not isinstance(cookies, dict):
+            raise codec.StoredValueError("stored credentials hold no cookies")
+        return SavedCredentials(
+            cookies={str(k): str(v) for k, v in cookies.items()},
+            refresh_token=str(doc.get("refresh_token") or ""),
+            saved_at=float(doc.get("saved_at") or 0.0),
+        )
+
+    def delete(self, mid: int) -> None:
+        self._r.delete(keys.credentials(mid))
+
+

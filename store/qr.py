@@ -1,0 +1,36 @@
+"""QR logins this deployment started: known keys, and who a finished login belongs to."""
+
+from __future__ import annotations
+
+import redis
+
+from store import codec, keys
+
+# Kept a while after bilibili's 180 s so a late poll still learns "success"/"expired".
+RECORD_TTL_S = 600
+
+
+class QrLogins:
+    def __init__(self, r: redis.Redis) -> None:
+        self._r = r
+
+    def remember(self, qrcode_key: str) -> None:
+        self._r.set(keys.qr_login(qrcode_key), codec.dump({"mid": None}), ex=RECORD_TTL_S)
+
+    def known(self, qrcode_key: str) -> bool:
+        return bool(self._r.exists(keys.qr_login(qrcode_key)))
+
+    def succeeded_mid(self, qrcode_key: str) -> int | None:
+        try:
+            doc = codec.load(self._r.get(keys.qr_login(qrcode_key)))
+        except codec.StoredValueError:
+            return None
+        mid = doc.get("mid") if doc else None
+        return mid if isinstance(mid, int) else None
+
+    def claim_success(self, qrcode_key: str, mid: int) -> bool:
+        """Record the login; True only for the first caller, so one poll gets the session."""
+        claimed = self._r.set(keys.qr_login(qrcode_key) + ":claimed", mid, nx=True, ex=RECORD_TTL_S)
+        if claimed:
+            self._r.set(keys.qr_login(qrcode_key), codec.dump({"mid": mid}), ex=RECORD_TTL_S)
+        return bool(claimed)

@@ -1,0 +1,86 @@
+"""Server-side web sessions behind a random cookie id.
+
+Only a hash of the session id is stored, so a Redis dump does not hand out live sessions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+
+import redis
+
+from store import codec, keys
+
+ANONYMOUS_TTL_S = 3600
+
+
+@dataclass(frozen=True)
+class Session:
+    sid: str
+    mid: int | None
+    csrf_token: str
+    created_at: float
+
+    @property
+    def logged_in(self) -> bool:
+        return self.mid is not None
+
+
+def _hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+class SessionStore:
+    def __init__(self, r: redis.Redis, *, ttl_s: float) -> None:
+        self._r = r
+        self._ttl_s = int(ttl_s)
+
+    def create(self, mid: int | None = None) -> Session:
+        session = Session(
+            sid=secrets.token_urlsafe(32),
+            mid=mid,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=time.time(),
+        )
+        sid_hash = _hash(session.sid)
+        ttl = self._ttl_s if mid is not None else ANONYMOUS_TTL_S
+        doc = {"mid": mid, "csrf": session.csrf_token, "created_at": session.created_at}
+        with self._r.pipeline() as pipe:
+            pipe.set(keys.session(sid_hash), codec.dump(doc), ex=ttl)
+            if mid is not None:
+                pipe.sadd(keys.user_sessions(mid), sid_hash)
+                pipe.expire(keys.user_sessions(mid), ttl)
+            pipe.execute()
+        return session
+
+    def get(self, sid: str | None) -> Session | None:
+        """The session for a cookie value; ``None`` for a missing, unknown or garbage id."""
+        if not sid or len(sid) > 128:
+            return None
+        try:
+            doc = codec.load(self._r.get(keys.session(_hash(sid))))
+        except codec.StoredValueError:
+            return None
+        if doc is None:
+            return None
+        mid = doc.get("mid")
+        return Session(
+            sid=sid,
+            mid=int(mid) if isinstance(mid, int) else None,
+            csrf_token=str(doc.get("csrf", "")),
+            created_at=float(doc.get("created_at") or 0.0),
+        )
+
+    def delete(self, sid: str) -> None:
+        self._r.delete(keys.session(_hash(sid)))
+
+    def delete_all_for(self, mid: int) -> None:
+        hashes = [h.decode() for h in self._r.smembers(keys.user_sessions(mid))]
+        with self._r.pipeline() as pipe:
+            for sid_hash in hashes:
+                pipe.delete(keys.session(sid_hash))
+            pipe.delete(keys.user_sessions(mid))
+            pipe.execute()

@@ -1,0 +1,215 @@
+"""Shared fixtures: a private Redis, the simulator over real HTTP, settings, the web app
+on loopback and a real Celery worker process.
+
+Redis: ``make test`` starts a private redis-server and exports BILIREC_TEST_REDIS_URL. A
+bare ``pytest`` starts one itself when ``redis-server`` is on PATH; with neither, the
+tests that need Redis are skipped loudly, except under CI (CI=true), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+from werkzeug.serving import make_server
+
+from settings import Settings
+from store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SECRET = "test-secret-for-bilirec-tests-only-0123456789"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+# Keys Celery's Redis transport keeps; the per-test cleanup leaves them alone so a running
+# worker keeps its queue bindings.
+_CELERY_PREFIXES = (b"_kombu", b"unacked", b"celery", b"sync", b"ml")
+
+
+def missing(what: str, how: str) -> None:
+    """Skip loudly outside CI, fail under CI: CI must run every test."""
+    message = f"{what} is not available: {how}"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    url = os.environ.get("BILIREC_TEST_REDIS_URL")
+    proc = None
+    if not url:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            missing("Redis", "run `make test` or install redis-server")
+        from launcher.redis_server import start_redis  # noqa: PLC0415
+
+        url, proc = start_redis(Path(tempfile.mkdtemp()), persist=False)
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError:
+        missing("Redis", f"nothing answers at {url}")
+    yield url
+    if proc is not None:
+        proc.terminate()
+        proc.wait()
+
+
+@pytest.fixture
+def redis_client(redis_url: str) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_url)
+    yield client
+    doomed = [k for k in client.scan_iter() if not k.startswith(_CELERY_PREFIXES)]
+    if doomed:
+        client.delete(*doomed)
+
+
+@pytest.fixture
+def store(redis_url: str, redis_client: redis.Redis) -> Store:
+    return Store.connect(redis_url, TEST_SECRET)
+
+
+class ServerThread:
+    """A WSGI app served on 127.0.0.1 (real HTTP) until stopped."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001 - any WSGI app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def simulator_url() -> Iterator[str]:
+    from simulator.app import create_app  # noqa: PLC0415
+
+    server = ServerThread(create_app(seed=7))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def sim(simulator_url: str) -> Iterator[Callable[..., requests.Response]]:
+    """Calls the simulator's control API; clears faults and counters after the test."""
+
+    def control(method: str, path: str, **kwargs) -> requests.Response:
+        resp = requests.request(method, f"{simulator_url}/_sim{path}", timeout=5, **kwargs)
+        return resp
+
+    yield control
+    requests.delete(f"{simulator_url}/_sim/fault", timeout=5)
+    requests.post(f"{simulator_url}/_sim/counters/reset", timeout=5)
+
+
+@pytest.fixture
+def settings(redis_url: str, simulator_url: str, redis_client: redis.Redis) -> Settings:
+    return Settings(
+        secret_key=TEST_SECRET,
+        redis_url=redis_url,
+        api_base=simulator_url,
+        passport_base=simulator_url,
+        www_base=simulator_url,
+        demo=True,
+        http_timeout_s=3.0,
+        refresh_min_interval_s=0.0,
+    )
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes a child process build the same settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BILIREC_")}
+    env.update(
+        BILIREC_SECRET_KEY=settings.secret_key,
+        BILIREC_REDIS_URL=settings.redis_url,
+        BILIREC_API_BASE=settings.api_base,
+        BILIREC_PASSPORT_BASE=settings.passport_base,
+        BILIREC_WWW_BASE=settings.www_base,
+        BILIREC_DEMO="1" if settings.demo else "0",
+        BILIREC_HTTP_TIMEOUT_S=str(settings.http_timeout_s),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+@pytest.fixture
+def web(settings: Settings) -> Iterator[ServerThread]:
+    from web import create_app  # noqa: PLC0415
+
+    server = ServerThread(create_app(settings))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def web_factory(settings: Settings) -> Iterator[Callable[..., ServerThread]]:
+    """A web app with some settings changed (e.g. allowed mids)."""
+    from web import create_app  # noqa: PLC0415
+
+    servers: list[ServerThread] = []
+
+    def start(**changes) -> ServerThread:
+        servers.append(ServerThread(create_app(replace(settings, **changes))))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def celery_worker(settings: Settings) -> Iterator[subprocess.Popen]:
+    """A real worker process consuming both queues, as deployed (minus the pool kind)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--queues", "sync,ml",
+         "--pool", "solo", "--hostname", f"test-{os.getpid()}@%h", "--loglevel", "INFO",
+         "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=ROOT,
+        env=settings_env(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if " ready." in line:
+                ready.set()
+
+    threading.Thread(target=pump, daemon=True).start()
+    if not ready.wait(60):
+        proc.kill()
+        pytest.fail("celery worker did not start:\n" + "".join(lines[-40:]))
+    proc.output = lines  # type: ignore[attr-defined]
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def wait_for(predicate: Callable[[], object], timeout_s: float = 20.0, what: str = "") -> object:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what or predicate}")

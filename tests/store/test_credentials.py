@@ -1,0 +1,47 @@
+import pytest
+
+from store import Store
+from store.codec import StoredValueError
+
+COOKIES = {
+    "SESSDATA": "11d97d2a,1739265009,928d7*82CjCplaintextsess",
+    "bili_jct": "plaintextcsrf0123456789abcdef00",
+    "DedeUserID": "10001",
+}
+REFRESH = "plaintextrefreshtoken0123456789ab"
+
+
+def test_round_trip(store: Store):
+    store.credentials.save(10001, COOKIES, REFRESH)
+    saved = store.credentials.load(10001)
+    assert saved is not None
+    assert saved.cookies == COOKIES
+    assert saved.refresh_token == REFRESH
+
+
+def test_no_plaintext_anywhere_in_redis(store: Store):
+    store.credentials.save(10001, COOKIES, REFRESH)
+    dumped = b"".join(
+        (key + (store.redis.dump(key) or b"")) for key in store.redis.scan_iter()
+    )
+    for secret in (*COOKIES.values(), REFRESH):
+        if secret == "10001":
+            continue
+        assert secret.encode() not in dumped
+    assert b"plaintext" not in dumped
+
+
+def test_repr_hides_values(store: Store):
+    store.credentials.save(10001, COOKIES, REFRESH)
+    assert "plaintext" not in repr(store.credentials.load(10001))
+
+
+def test_absent_is_none(store: Store):
+    assert store.credentials.load(424242) is None
+
+
+def test_unknown_schema_version_is_a_clear_error(store: Store):
+    cipher = store.credentials._cipher
+    store.redis.set("user:7:cred", cipher.encrypt(b'{"v": 99, "cookies": {}}'))
+    with pytest.raises(StoredValueError, match="newer"):
+        store.credentials.load(7)

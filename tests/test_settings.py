@@ -1,0 +1,95 @@
+import datetime as dt
+
+import pytest
+
+from settings import Settings, SettingsError
+
+SECRET = "s" * 40
+
+
+def test_defaults_follow_the_contract():
+    s = Settings.from_env({"BILIREC_SECRET_KEY": SECRET})
+    assert s.redis_url == "redis://127.0.0.1:6379/0"
+    assert s.api_base == "https://api.bilibili.com"
+    assert s.passport_base == "https://passport.bilibili.com"
+    assert s.www_base == "https://www.bilibili.com"
+    assert (s.demo, s.secure_cookies, s.allowed_mids) == (False, False, frozenset())
+    assert (s.web_host, s.web_port) == ("127.0.0.1", 8345)
+    assert (s.timezone, s.daily_at) == ("Asia/Shanghai", dt.time(6, 0))
+    assert (s.hot_every_min, s.bilibili_rps) == (120, 1)
+    assert (s.cooldown_412_min, s.cooldown_352_min) == (30, 10)
+
+
+def test_missing_secret_fails_saying_how_to_make_one():
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({})
+    assert "BILIREC_SECRET_KEY" in str(info.value)
+    assert "secrets.token_urlsafe" in str(info.value)
+
+
+def test_short_secret_is_refused():
+    with pytest.raises(SettingsError, match="at least 32"):
+        Settings.from_env({"BILIREC_SECRET_KEY": "short"})
+
+
+def test_secret_from_file(tmp_path):
+    path = tmp_path / "key"
+    path.write_text(SECRET + "\n")
+    assert Settings.from_env({"BILIREC_SECRET_KEY_FILE": str(path)}).secret_key == SECRET
+
+
+def test_unreadable_secret_file_names_the_file(tmp_path):
+    with pytest.raises(SettingsError, match="cannot be read"):
+        Settings.from_env({"BILIREC_SECRET_KEY_FILE": str(tmp_path / "nope")})
+
+
+def test_secret_never_in_repr():
+    assert SECRET not in repr(Settings.from_env({"BILIREC_SECRET_KEY": SECRET}))
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "field", "expected"),
+    [
+        ("ALLOWED_MIDS", "1, 22 ,333", "allowed_mids", frozenset({1, 22, 333})),
+        ("DEMO", "1", "demo", True),
+        ("SECURE_COOKIES", "true", "secure_cookies", True),
+        ("DAILY_AT", "7:30", "daily_at", dt.time(7, 30)),
+        ("BILIBILI_RPS", "0.5", "bilibili_rps", 0.5),
+        ("API_BASE", "http://127.0.0.1:9/", "api_base", "http://127.0.0.1:9"),
+        ("TIMEZONE", "Europe/Berlin", "timezone", "Europe/Berlin"),
+    ],
+)
+def test_values_are_parsed(name, value, field, expected):
+    s = Settings.from_env({"BILIREC_SECRET_KEY": SECRET, f"BILIREC_{name}": value})
+    assert getattr(s, field) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ALLOWED_MIDS", "12,abc"),
+        ("DEMO", "maybe"),
+        ("DAILY_AT", "25:00"),
+        ("BILIBILI_RPS", "-1"),
+        ("BILIBILI_RPS", "fast"),
+        ("API_BASE", "api.bilibili.com"),
+        ("TIMEZONE", "Mars/Olympus"),
+    ],
+)
+def test_bad_values_name_the_variable(name, value):
+    with pytest.raises(SettingsError, match=f"BILIREC_{name}"):
+        Settings.from_env({"BILIREC_SECRET_KEY": SECRET, f"BILIREC_{name}": value})
+
+
+def test_next_daily_refresh_is_in_the_configured_zone():
+    s = Settings.from_env({"BILIREC_SECRET_KEY": SECRET, "BILIREC_DAILY_AT": "06:00"})
+    before = dt.datetime(2026, 11, 27, 21, 0, tzinfo=dt.UTC)  # 05:00 in Shanghai
+    after = dt.datetime(2026, 11, 27, 23, 0, tzinfo=dt.UTC)  # 07:00 in Shanghai
+    assert s.next_daily_refresh(before).isoformat() == "2026-11-28T06:00:00+08:00"
+    assert s.next_daily_refresh(after).isoformat() == "2026-11-29T06:00:00+08:00"
+
+
+def test_allowed_mids():
+    s = Settings.from_env({"BILIREC_SECRET_KEY": SECRET, "BILIREC_ALLOWED_MIDS": "5"})
+    assert s.mid_allowed(5) and not s.mid_allowed(6)
+    assert Settings.from_env({"BILIREC_SECRET_KEY": SECRET}).mid_allowed(6)

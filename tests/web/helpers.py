@@ -1,0 +1,23 @@
+"""Logging a simulated user in through the web's JSON API, as a browser would."""
+
+from __future__ import annotations
+
+import requests
+
+
+def log_in(
+    web_url: str, sim, mid: int | None = None, http: requests.Session | None = None
+) -> tuple[requests.Session, dict]:
+    """A requests.Session logged in as a simulated user; returns it and /api/session."""
+    http = http or requests.Session()
+    qr = http.post(f"{web_url}/api/login/qrcode", timeout=10)
+    assert qr.status_code == 200, qr.text
+    key = qr.json()["qrcode_key"]
+    if mid is None:
+        mid = sim("GET", "/users").json()[0]["mid"]
+    assert sim("POST", "/qr/login", json={"qrcode_key": key, "mid": mid}).ok
+    poll = http.get(f"{web_url}/api/login/poll", params={"qrcode_key": key}, timeout=10)
+    assert poll.status_code == 200, poll.text
+    assert poll.json() == {"status": "success"}
+    session = http.get(f"{web_url}/api/session", timeout=10).json()
+    return http, session

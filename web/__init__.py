@@ -1,0 +1,70 @@
+"""The thin Flask web: login page and JSON API, every answer a Redis read.
+
+``gunicorn 'web:create_app()'`` (compose, ``make run``) builds it from the environment.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, abort, request
+
+from bilibili.http import Hosts, Transport
+from bilibili.login import LoginClient
+from settings import Settings, SettingsError
+from store import Store
+from web import api_login, api_user, demo, errors, pages, sessions
+from web.context import WebContext
+from web.queue import TaskQueue
+
+MAX_BODY = 64 * 1024
+
+CSP = (
+    "default-src 'self'; img-src 'self' data: https://*.hdslb.com http://*.hdslb.com; "
+    "style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    if settings is None:
+        try:
+            settings = Settings.from_env()
+        except SettingsError as exc:
+            raise SystemExit(f"bilirec web: {exc}") from None
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.json.ensure_ascii = False
+    transport = Transport(
+        Hosts(api=settings.api_base, passport=settings.passport_base, www=settings.www_base),
+        timeout_s=settings.http_timeout_s,
+    )
+    app.extensions["bilirec"] = WebContext(
+        settings=settings,
+        store=Store.from_settings(settings),
+        login=LoginClient(transport),
+        queue=TaskQueue(settings.redis_url),
+    )
+    errors.install(app)
+    for blueprint in (pages.bp, api_login.bp, api_user.bp):
+        app.register_blueprint(blueprint)
+    if settings.demo:
+        app.register_blueprint(demo.bp)
+
+    @app.before_request
+    def _body_limit():
+        # Flask checks the limit only when a view reads the body; refuse it up front.
+        if (request.content_length or 0) > MAX_BODY:
+            abort(413)
+
+    @app.after_request
+    def _headers(resp):
+        resp = sessions.apply_cookie(resp)
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")
+        if resp.mimetype == "application/json":
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+    logging.getLogger("web").setLevel(logging.INFO)
+    return app

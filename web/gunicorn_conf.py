@@ -1,0 +1,15 @@
+"""gunicorn settings: bind address from BILIREC_WEB_HOST / BILIREC_WEB_PORT."""
+
+from settings import Settings, SettingsError
+
+try:
+    _settings = Settings.from_env()
+except SettingsError as exc:
+    raise SystemExit(f"bilirec web: {exc}") from None
+
+bind = f"{_settings.web_host}:{_settings.web_port}"
+workers = 2
+threads = 4
+accesslog = "-"
+# The QR poll URL carries only the key; no query in our API carries a credential.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss'

@@ -1,0 +1,14 @@
+"""The one HTML page; everything on it comes from the JSON API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from web.context import web_context
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("index.html", demo=web_context().settings.demo)

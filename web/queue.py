@@ -1,0 +1,17 @@
+"""Queues worker tasks by name; the web never imports worker code (or TensorFlow)."""
+
+from __future__ import annotations
+
+from celery import Celery
+
+REFRESH_USER = "bilirec.refresh_user"
+SYNC_QUEUE = "sync"
+
+
+class TaskQueue:
+    def __init__(self, broker_url: str) -> None:
+        self._celery = Celery("bilirec-web", broker=broker_url)
+        self._celery.conf.broker_connection_retry_on_startup = True
+
+    def refresh_user(self, mid: int, lock_token: str) -> None:
+        self._celery.send_task(REFRESH_USER, args=[mid, lock_token], queue=SYNC_QUEUE)

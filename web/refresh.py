@@ -1,0 +1,20 @@
+"""Queueing a user's refresh: take the per-user lock, mark queued, send the task."""
+
+from __future__ import annotations
+
+from web.context import WebContext
+
+
+def queue_refresh(ctx: WebContext, mid: int, *, first: bool = False) -> bool:
+    """True when a refresh was queued; False when one is already queued or running."""
+    token = ctx.store.locks.acquire(mid)
+    if token is None:
+        return False
+    message = "已登录，正在准备你的第一份推荐…" if first else "已加入刷新队列"
+    ctx.store.status.set(mid, "queued", progress=0.0, message=message)
+    try:
+        ctx.queue.refresh_user(mid, token)
+    except Exception:
+        ctx.store.locks.release(mid, token)
+        raise
+    return True

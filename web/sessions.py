@@ -1,0 +1,87 @@
+"""The session cookie, CSRF checks and "who is this" for every request."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+from collections.abc import Callable
+from typing import Any
+
+from flask import g, request
+from flask.wrappers import Response
+
+from store import Session
+from web.context import web_context
+from web.errors import ApiError
+
+COOKIE = "bilirec_session"
+
+
+def current_session() -> Session | None:
+    if "bilirec_session" not in g:
+        g.bilirec_session = web_context().store.sessions.get(request.cookies.get(COOKIE))
+    return g.bilirec_session
+
+
+def ensure_session() -> Session:
+    """The current session, creating an anonymous one (for its CSRF token) if needed."""
+    session = current_session()
+    if session is None:
+        session = web_context().store.sessions.create()
+        g.bilirec_session = session
+        g.bilirec_new_cookie = session
+    return session
+
+
+def start_user_session(mid: int) -> Session:
+    """A fresh session id for a user who just logged in (no fixation), old one dropped."""
+    ctx = web_context()
+    old = current_session()
+    if old is not None:
+        ctx.store.sessions.delete(old.sid)
+    session = ctx.store.sessions.create(mid)
+    g.bilirec_session = session
+    g.bilirec_new_cookie = session
+    return session
+
+
+def end_session() -> None:
+    g.bilirec_session = None
+    g.bilirec_clear_cookie = True
+
+
+def apply_cookie(resp: Response) -> Response:
+    settings = web_context().settings
+    new = g.get("bilirec_new_cookie")
+    if new is not None:
+        resp.set_cookie(
+            COOKIE,
+            new.sid,
+            max_age=int(settings.session_ttl_days * 86400) if new.logged_in else None,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.secure_cookies,
+        )
+    elif g.get("bilirec_clear_cookie"):
+        resp.delete_cookie(COOKIE, httponly=True, samesite="Lax", secure=settings.secure_cookies)
+    return resp
+
+
+def require_user(csrf: bool = False) -> Callable:
+    """401 without a logged-in session; with ``csrf``, 403 without the matching header."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            session = current_session()
+            if session is None or session.mid is None:
+                raise ApiError(401, "尚未登录")
+            if csrf:
+                sent = request.headers.get("X-CSRF-Token", "")
+                if not sent or not hmac.compare_digest(sent, session.csrf_token):
+                    raise ApiError(403, "CSRF 校验失败，请刷新页面后重试")
+            return view(session, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,39 @@
+"""The Celery application: broker, queues and routes, built from the settings."""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from settings import Settings
+
+# Queue names are part of the deployment (Procfile, compose): sync = bilibili I/O, no
+# TensorFlow; ml = training and scoring.
+SYNC_QUEUE = "sync"
+ML_QUEUE = "ml"
+
+TASK_ROUTES = {
+    "bilirec.refresh_user": {"queue": SYNC_QUEUE},
+    "bilirec.refresh_all": {"queue": SYNC_QUEUE},
+}
+
+
+def create_celery(settings: Settings) -> Celery:
+    app = Celery("bilirec", broker=settings.redis_url, include=["worker.tasks"])
+    app.conf.update(
+        task_queues=[Queue(SYNC_QUEUE), Queue(ML_QUEUE)],
+        task_default_queue=SYNC_QUEUE,
+        task_routes=TASK_ROUTES,
+        # Progress and results live in the store; Celery's result backend would keep
+        # task arguments and results around, which logout could not find.
+        task_ignore_result=True,
+        task_serializer="json",
+        accept_content=["json"],
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        broker_connection_retry_on_startup=True,
+        timezone=settings.timezone,
+        enable_utc=True,
+    )
+    app.conf.bilirec_settings = settings
+    return app
