@@ -53,6 +53,19 @@ class Settings:
     refresh_min_interval_s: float = 60.0
     session_ttl_days: float = 30.0
     refresh_lock_ttl_s: float = 3 * 3600.0
+    video_ttl_days: float = 60.0
+    first_sync_pages: int = 4
+    backfill_pages: int = 10
+    metadata_per_sync: int = 200
+    hot_pool_cap: int = 100
+    user_pool_cap: int = 200
+    tag_fetch_per_pool: int = 40
+    related_seeds: int = 3
+    ranking_rids: tuple[int, ...] = (0, 1, 3, 4, 36, 188, 160, 211)
+    retry_attempts: int = 4
+    retry_base_s: float = 1.0
+    retry_max_total_s: float = 60.0
+    picks_per_list: int = 20
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -101,6 +114,19 @@ class Settings:
             ),
             session_ttl_days=reader.number("SESSION_TTL_DAYS", cls.session_ttl_days),
             refresh_lock_ttl_s=reader.number("REFRESH_LOCK_TTL_S", cls.refresh_lock_ttl_s),
+            video_ttl_days=reader.number("VIDEO_TTL_DAYS", cls.video_ttl_days),
+            first_sync_pages=reader.count("FIRST_SYNC_PAGES", cls.first_sync_pages),
+            backfill_pages=reader.count("BACKFILL_PAGES", cls.backfill_pages),
+            metadata_per_sync=reader.count("METADATA_PER_SYNC", cls.metadata_per_sync),
+            hot_pool_cap=reader.count("HOT_POOL_CAP", cls.hot_pool_cap),
+            user_pool_cap=reader.count("USER_POOL_CAP", cls.user_pool_cap),
+            tag_fetch_per_pool=reader.count("TAG_FETCH_PER_POOL", cls.tag_fetch_per_pool),
+            related_seeds=reader.count("RELATED_SEEDS", cls.related_seeds),
+            ranking_rids=reader.ints("RANKING_RIDS", cls.ranking_rids),
+            retry_attempts=reader.count("RETRY_ATTEMPTS", cls.retry_attempts),
+            retry_base_s=reader.number("RETRY_BASE_S", cls.retry_base_s),
+            retry_max_total_s=reader.number("RETRY_MAX_TOTAL_S", cls.retry_max_total_s),
+            picks_per_list=reader.count("PICKS_PER_LIST", cls.picks_per_list),
         )
         return settings
 
@@ -171,14 +197,22 @@ class _Reader:
             raise self._fail(name, "expected a positive number")
         return number
 
-    def mids(self, name: str) -> frozenset[int]:
+    def count(self, name: str, default: int) -> int:
+        return int(self.number(name, default, integer=True, zero=True))
+
+    def ints(self, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
         value = self._raw(name)
         if value is None:
-            return frozenset()
+            return default
         parts = [p.strip() for p in value.split(",") if p.strip()]
         if not all(p.isdigit() for p in parts):
-            raise self._fail(name, "expected a comma-separated list of bilibili mids (numbers)")
-        return frozenset(int(p) for p in parts)
+            raise self._fail(name, "expected a comma-separated list of numbers")
+        return tuple(int(p) for p in parts)
+
+    def mids(self, name: str) -> frozenset[int]:
+        if self._raw(name) is None:
+            return frozenset()
+        return frozenset(self.ints(name, ()))
 
     def zone(self, name: str, default: str) -> str:
         value = self._raw(name) or default

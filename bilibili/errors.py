@@ -105,3 +105,9 @@ class CoolingDown(RiskControl):
         super().__init__(f"cooling down ({scope}) for {seconds:.0f} s", path=path)
         self.seconds = seconds
         self.scope = scope
+        # Celery rebuilds exceptions as ``cls(*args)``; keep args what __init__ takes.
+        self.args = (seconds, scope)
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{where}cooling down ({self.scope}) for {self.seconds:.0f} s"

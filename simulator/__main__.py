@@ -1,4 +1,6 @@
-"""``python -m simulator --host 127.0.0.1 --port 0 [--seed N] [--qr-ttl 180]``
+"""``python -m simulator --host 127.0.0.1 --port 0 [--seed N] [--users 5] [--videos 3000]``
+
+Also ``--qr-ttl 180`` (QR key lifetime) and ``--quiet``.
 
 Prints exactly one line ``simulator listening on http://HOST:PORT`` (flushed)
 once the socket is bound, so a parent process can read the URL; then serves
@@ -20,10 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 = pick a free port")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--qr-ttl", type=float, default=180.0, help="QR key lifetime, seconds")
+    parser.add_argument("--users", type=int, default=5, help="simulated accounts (mids 10001…)")
+    parser.add_argument("--videos", type=int, default=3000, help="videos in the base catalogue")
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
     args = parser.parse_args(argv)
 
-    app = create_app(seed=args.seed, qr_ttl_s=args.qr_ttl)
+    app = create_app(seed=args.seed, qr_ttl_s=args.qr_ttl, n_users=args.users,
+                     n_videos=args.videos)
     server = make(app, args.host, args.port, quiet=args.quiet)
     print(f"simulator listening on {base_url(server, args.host)}", flush=True)
     try:

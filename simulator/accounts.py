@@ -66,3 +66,18 @@ def default_accounts() -> list[Account]:
         Account(10005, "學習使我快樂", _face("10005"), level=2, exp=420, money=0.0,
                 sign="知识区"),
     ]
+
+
+EXTRA_NAMES = ("追番的阿杰", "摸鱼达人", "今天也要早睡", "奶茶续命", "干饭王", "熬夜冠军",
+               "咸鱼一条", "快乐星球", "不想上班", "云养猫", "早八人", "发呆专业户")
+
+
+def make_accounts(n_users: int = 5) -> list[Account]:
+    """``n_users`` accounts: the first of :func:`default_accounts`, then mids
+    10006, 10007, … with generated names (world users beyond the five)."""
+    accounts = default_accounts()[:n_users]
+    for mid in range(10006, 10001 + n_users):
+        name = f"{EXTRA_NAMES[mid % len(EXTRA_NAMES)]}{mid % 1000:03d}"
+        accounts.append(Account(mid, name, _face(str(mid)), level=(mid % 5) + 1,
+                                exp=(mid % 5) * 1500, money=float(mid % 50)))
+    return accounts

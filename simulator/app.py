@@ -18,11 +18,15 @@ from . import (
     envelope,
     faults,
     pages,
+    routes_behaviour,
     routes_control,
     routes_device,
+    routes_lists,
     routes_login,
     routes_nav,
     routes_refresh,
+    routes_video,
+    routes_world,
 )
 from .sessions import attributed_mid
 from .state import STATE_KEY, SimState, get_state
@@ -35,6 +39,10 @@ AREA_BLUEPRINTS: list[Blueprint] = [
     routes_nav.bp,
     routes_device.bp,
     routes_control.bp,
+    routes_world.bp,
+    routes_behaviour.bp,
+    routes_video.bp,
+    routes_lists.bp,
 ]
 
 
@@ -77,12 +85,14 @@ def create_app(
     *,
     seed: int = 0,
     qr_ttl_s: float = 180.0,
+    n_users: int = 5,
+    n_videos: int = 3000,
     extra_blueprints: Iterable[Blueprint] = (),
 ) -> Flask:
-    """Build the simulator app. ``seed``/``qr_ttl_s`` only apply when no
-    ``state`` is given (a given state carries its own)."""
+    """Build the simulator app. ``seed``/``qr_ttl_s``/``n_users``/``n_videos``
+    only apply when no ``state`` is given (a given state carries its own)."""
     if state is None:
-        state = SimState(seed=seed, qr_ttl_s=qr_ttl_s)
+        state = SimState(seed=seed, qr_ttl_s=qr_ttl_s, n_users=n_users, n_videos=n_videos)
     app = Flask(__name__)
     app.extensions[STATE_KEY] = state
     app.before_request(_count_and_fault)

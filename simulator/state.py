@@ -3,8 +3,8 @@ faults and counters, all behind ONE re-entrant lock.
 
 Every public method takes the lock itself; handlers that need several steps to
 be atomic wrap them in ``with state.lock:`` (it is an ``RLock``). The synthetic
-world (videos, tastes, history...) is meant to live next to this, either in a
-subclass or in ``state.extensions``; it should use the same lock.
+world (videos, tastes, history...) is ``state.world`` (built lazily) and is
+guarded by the same lock.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from typing import Any
 from flask import current_app
 
 from . import credentials
-from .accounts import Account, default_accounts
+from .accounts import Account, make_accounts
 from .counters import Counters
 from .faults import FaultTable
 from .wbi import WbiKeys
+from .world import World
 
 STATE_KEY = "bilibili_simulator.state"
 
@@ -76,6 +77,10 @@ class SimState:
         qr_ttl_s: float = 180.0,
         accounts: Iterable[Account] | None = None,
         clock: Callable[[], float] = time.time,
+        n_users: int = 5,
+        n_videos: int = 3000,
+        world_anchor: int | None = None,
+        new_per_day: int | None = None,
     ) -> None:
         self.lock = threading.RLock()
         self.seed = seed
@@ -83,15 +88,31 @@ class SimState:
         self.clock = clock
         self.rng = random.Random(seed)
         self.accounts: dict[int, Account] = {
-            a.mid: a for a in (accounts if accounts is not None else default_accounts())
+            a.mid: a for a in (accounts if accounts is not None else make_accounts(n_users))
         }
         self.sessions: dict[str, Session] = {}
         self.qr: dict[str, QrTicket] = {}
         self.wbi = WbiKeys()
         self.faults = FaultTable()
         self.counters = Counters()
-        # Room for other areas (the synthetic world) without subclassing.
+        # Room for other areas without subclassing.
         self.extensions: dict[str, Any] = {}
+        # The synthetic world (world.py), built on first use: tests that never
+        # touch it pay nothing. Its clock starts at this state's time.
+        self.n_videos = n_videos
+        self.new_per_day = new_per_day
+        self.world_anchor = int(self.now()) if world_anchor is None else world_anchor
+        self._world: World | None = None
+
+    @property
+    def world(self) -> World:
+        with self.lock:
+            if self._world is None:
+                self._world = World(
+                    self.seed, self.n_videos, mids=list(self.accounts),
+                    anchor_ts=self.world_anchor, new_per_day=self.new_per_day,
+                )
+            return self._world
 
     # -- basics ---------------------------------------------------------------
 

@@ -14,16 +14,25 @@ from settings import Settings
 from store import keys
 from store.credentials import CredentialStore, SavedCredentials
 from store.crypto import Cipher, DecryptionError
+from store.cursors import Cursors
 from store.device import DeviceStore
+from store.events import BehaviourEvent, EventLog
 from store.locks import RefreshLocks
+from store.models import ModelMeta, ModelStore
+from store.picks import PickStore
 from store.qr import QrLogins
 from store.ratelimit import WindowLimiter
 from store.sessions import Session, SessionStore
 from store.status import STATES, Status, StatusStore
+from store.throttle import Throttle
 from store.users import UserProfile, UserStore
+from store.videos import Pools, VideoCache, VideoRecord
 
 __all__ = [
     "STATES",
+    "BehaviourEvent",
+    "ModelMeta",
+    "VideoRecord",
     "DecryptionError",
     "SavedCredentials",
     "Session",
@@ -44,6 +53,13 @@ class Store:
     qr: QrLogins
     limits: WindowLimiter
     device: DeviceStore
+    events: EventLog
+    cursors: Cursors
+    videos: VideoCache
+    pools: Pools
+    picks: PickStore
+    models: ModelStore
+    throttle: Throttle
 
     @classmethod
     def connect(
@@ -53,6 +69,7 @@ class Store:
         *,
         session_ttl_s: float = 30 * 86400,
         lock_ttl_s: float = 3 * 3600,
+        video_ttl_s: float = 14 * 86400,
     ) -> Store:
         r = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
         return cls(
@@ -65,6 +82,13 @@ class Store:
             qr=QrLogins(r),
             limits=WindowLimiter(r),
             device=DeviceStore(r),
+            events=EventLog(r),
+            cursors=Cursors(r),
+            videos=VideoCache(r, ttl_s=video_ttl_s, gone_ttl_s=30 * 86400),
+            pools=Pools(r),
+            picks=PickStore(r),
+            models=ModelStore(r),
+            throttle=Throttle(r),
         )
 
     @classmethod
@@ -74,6 +98,7 @@ class Store:
             settings.secret_key,
             session_ttl_s=settings.session_ttl_days * 86400,
             lock_ttl_s=settings.refresh_lock_ttl_s,
+            video_ttl_s=settings.video_ttl_days * 86400,
         )
 
     def ping(self) -> None:

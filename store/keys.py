@@ -8,6 +8,10 @@ from __future__ import annotations
 
 ACTIVE_USERS = "users:active"
 DEVICE = "device:ids"
+RATE_BUCKET = "throttle:bucket"
+COOLDOWN_GLOBAL = "throttle:cooldown:412"
+# -352 on calls without a user (hot lists) pauses those calls only.
+COOLDOWN_ANONYMOUS = "throttle:cooldown:352:anonymous"
 
 
 def user(mid: int) -> str:
@@ -32,6 +36,62 @@ def user_sessions(mid: int) -> str:
 
 def refresh_lock(mid: int) -> str:
     return f"user:{mid}:lock:refresh"
+
+
+def cooldown(mid: int) -> str:
+    return f"user:{mid}:cooldown:352"
+
+
+def events(mid: int) -> str:
+    return f"user:{mid}:events"
+
+
+def event_data(mid: int) -> str:
+    return f"user:{mid}:events:data"
+
+
+def event_seq(mid: int) -> str:
+    return f"user:{mid}:events:seq"
+
+
+def video(bvid: str) -> str:
+    return f"video:{bvid}"
+
+
+def video_gone(bvid: str) -> str:
+    return f"video:{bvid}:gone"
+
+
+def hot_pool(source: str) -> str:
+    return f"hot:{source}"
+
+
+def user_pool(mid: int) -> str:
+    return f"user:{mid}:pool"
+
+
+def cursors(mid: int) -> str:
+    return f"user:{mid}:cursors"
+
+
+def picks(mid: int, date: str) -> str:
+    return f"user:{mid}:picks:{date}"
+
+
+def picks_latest(mid: int) -> str:
+    return f"user:{mid}:picks:latest"
+
+
+def model(mid: int) -> str:
+    return f"user:{mid}:model"
+
+
+def model_meta(mid: int) -> str:
+    return f"user:{mid}:model:meta"
+
+
+def taste(mid: int) -> str:
+    return f"user:{mid}:taste"
 
 
 def session(sid_hash: str) -> str:

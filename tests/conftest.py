@@ -8,6 +8,7 @@ tests that need Redis are skipped loudly, except under CI (CI=true), where they 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ TEST_SECRET = "test-secret-for-bilirec-tests-only-0123456789"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Keys Celery's Redis transport keeps; the per-test cleanup leaves them alone so a running
 # worker keeps its queue bindings.
-_CELERY_PREFIXES = (b"_kombu", b"unacked", b"celery", b"sync", b"ml")
+_CELERY_PREFIXES = (b"_kombu", b"unacked", b"celery", b"sync", b"ml", b"sync_first")
 
 
 def missing(what: str, how: str) -> None:
@@ -131,16 +132,18 @@ def settings(redis_url: str, simulator_url: str, redis_client: redis.Redis) -> S
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a child process build the same settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BILIREC_")}
-    env.update(
-        BILIREC_SECRET_KEY=settings.secret_key,
-        BILIREC_REDIS_URL=settings.redis_url,
-        BILIREC_API_BASE=settings.api_base,
-        BILIREC_PASSPORT_BASE=settings.passport_base,
-        BILIREC_WWW_BASE=settings.www_base,
-        BILIREC_DEMO="1" if settings.demo else "0",
-        BILIREC_HTTP_TIMEOUT_S=str(settings.http_timeout_s),
-        PYTHONPATH=str(ROOT),
-    )
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if isinstance(value, bool):
+            text = "1" if value else "0"
+        elif isinstance(value, tuple | frozenset):
+            text = ",".join(str(v) for v in sorted(value))
+        elif isinstance(value, dt.time):
+            text = value.strftime("%H:%M")
+        else:
+            text = str(value)
+        env[f"BILIREC_{f.name.upper()}"] = text
+    env["PYTHONPATH"] = str(ROOT)
     return env
 
 
@@ -170,14 +173,14 @@ def web_factory(settings: Settings) -> Iterator[Callable[..., ServerThread]]:
 
 
 @pytest.fixture
-def celery_worker(settings: Settings) -> Iterator[subprocess.Popen]:
+def celery_worker(fast_settings: Settings) -> Iterator[subprocess.Popen]:
     """A real worker process consuming both queues, as deployed (minus the pool kind)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--queues", "sync,ml",
+        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--queues", "sync_first,sync,ml",
          "--pool", "solo", "--hostname", f"test-{os.getpid()}@%h", "--loglevel", "INFO",
          "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT,
-        env=settings_env(settings),
+        env=settings_env(fast_settings),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -213,3 +216,52 @@ def wait_for(predicate: Callable[[], object], timeout_s: float = 20.0, what: str
             return value
         time.sleep(0.1)
     pytest.fail(f"timed out waiting for {what or predicate}")
+
+
+@pytest.fixture
+def fast_settings(settings: Settings) -> Settings:
+    """Settings that let a whole sync run in seconds against the simulator."""
+    return replace(
+        settings, bilibili_rps=500.0, retry_base_s=0.01, retry_max_total_s=0.5,
+        cooldown_412_min=0.02, cooldown_352_min=0.02, metadata_per_sync=80,
+        tag_fetch_per_pool=10,
+    )
+
+
+@pytest.fixture
+def world(fast_settings: Settings) -> Iterator[tuple[Settings, Callable[..., requests.Response]]]:
+    """A fresh simulated world of its own (tests that advance days or break things), with
+    settings pointing at it and a function calling its control API."""
+    from simulator.app import create_app  # noqa: PLC0415
+    from worker.context import context_for  # noqa: PLC0415
+
+    server = ServerThread(create_app(seed=11))
+    settings = replace(fast_settings, api_base=server.url, passport_base=server.url,
+                       www_base=server.url)
+
+    def control(method: str, path: str, **kwargs) -> requests.Response:
+        return requests.request(method, f"{server.url}/_sim{path}", timeout=10, **kwargs)
+
+    yield settings, control
+    context_for.cache_clear()
+    server.stop()
+
+
+def log_in_directly(settings: Settings, control, store: Store, mid: int | None = None) -> int:
+    """Log a simulated user in through the QR flow (no web) and store them as the web does."""
+    from bilibili.http import Hosts, Transport  # noqa: PLC0415
+    from bilibili.login import LoginClient  # noqa: PLC0415
+    from store import UserProfile  # noqa: PLC0415
+
+    client = LoginClient(Transport(
+        Hosts(settings.api_base, settings.passport_base, settings.www_base), timeout_s=5
+    ))
+    device = store.device.get() or client.device_ids()
+    store.device.save(device)
+    qr = client.generate(device)
+    mid = mid or control("GET", "/users").json()[0]["mid"]
+    assert control("POST", "/qr/login", json={"qrcode_key": qr.qrcode_key, "mid": mid}).ok
+    creds = client.poll(qr.qrcode_key, device).credentials
+    store.credentials.save(mid, creds.cookies, creds.refresh_token)
+    store.users.activate(UserProfile(mid, str(mid)))
+    return mid

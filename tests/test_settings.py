@@ -93,3 +93,14 @@ def test_allowed_mids():
     s = Settings.from_env({"BILIREC_SECRET_KEY": SECRET, "BILIREC_ALLOWED_MIDS": "5"})
     assert s.mid_allowed(5) and not s.mid_allowed(6)
     assert Settings.from_env({"BILIREC_SECRET_KEY": SECRET}).mid_allowed(6)
+
+
+def test_every_field_has_its_environment_variable():
+    from tests.conftest import settings_env  # noqa: PLC0415
+
+    changed = Settings(
+        secret_key=SECRET, redis_url="redis://h:1/2", demo=True, web_port=9,
+        allowed_mids=frozenset({1, 2}), ranking_rids=(3,), daily_at=dt.time(5, 4),
+        hot_every_min=7.0, first_sync_pages=9, picks_per_list=5, video_ttl_days=2.0,
+    )
+    assert Settings.from_env(settings_env(changed)) == changed

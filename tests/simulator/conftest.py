@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import requests
 
-from simulator import SimState, create_app
+from simulator import SimState, create_app, wbi
 from simulator.server import start_in_thread
 
 Jar = dict[str, str] | None
@@ -94,10 +95,31 @@ class Sim:
         return Login(mid, cookie_values(response), data["refresh_token"])
 
 
-@pytest.fixture
-def sim() -> Iterator[Sim]:
+    # -- world helpers -------------------------------------------------------
+
+    def user(self, mid: int = 10001) -> dict[str, str]:
+        """Login cookies of ``mid`` plus a buvid3, as a polite client sends them."""
+        return self.login(mid).cookies | {"buvid3": BUVID3}
+
+    def api(self, path: str, cookies: Jar = None, **params: Any) -> dict[str, Any]:
+        """GET ``path`` with query ``params``; the decoded envelope."""
+        response = self.get(path, cookies, params=params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def signed(self, **params: Any) -> dict[str, Any]:
+        """``params`` plus ``wts``/``w_rid`` for the current WBI keys (§3)."""
+        out = {k: str(v) for k, v in params.items()} | {"wts": str(int(self.clock.now))}
+        return out | {"w_rid": wbi.w_rid(out, self.state.wbi)}
+
+
+BUVID3 = "D9656DA8-9BEF-F464-5B72-C4849AFD336379044infoc"
+
+
+@contextmanager
+def running_sim(**state_kw: Any) -> Iterator[Sim]:
     clock = FakeClock()
-    state = SimState(seed=1, qr_ttl_s=180.0, clock=clock)
+    state = SimState(seed=state_kw.pop("seed", 1), qr_ttl_s=180.0, clock=clock, **state_kw)
     url, stop = start_in_thread(create_app(state))
     http = requests.Session()
     http.trust_env = False  # never route loopback through an environment proxy
@@ -106,3 +128,17 @@ def sim() -> Iterator[Sim]:
     finally:
         http.close()
         stop()
+
+
+@pytest.fixture
+def sim() -> Iterator[Sim]:
+    with running_sim() as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def world_sim() -> Iterator[Sim]:
+    """One simulator per test module, for tests that only read the world
+    (never advance it or change faults/keys)."""
+    with running_sim() as s:
+        yield s

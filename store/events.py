@@ -1,0 +1,111 @@
+"""Each user's behaviour log: typed events appended exactly once.
+
+An event's id says what it is (``watch:BV…:view_at``, ``like:BV…``, ``fav:BV…:folder``),
+so re-running a sync adds nothing twice. Events are ordered by an insertion sequence, so
+"new since the last training" is a range query however old the event's own time is.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import asdict, dataclass
+
+import redis
+
+from store import keys
+
+KINDS = ("watch", "like", "coin", "fav", "feedback_like", "feedback_dislike", "shown")
+
+# HSETNX decides "new"; only new ids get a sequence number.
+_APPEND = """
+local added = 0
+for i = 1, #ARGV, 2 do
+  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then
+    local seq = redis.call('INCR', KEYS[3])
+    redis.call('ZADD', KEYS[1], seq, ARGV[i])
+    added = added + 1
+  end
+end
+return added
+"""
+
+
+@dataclass(frozen=True)
+class BehaviourEvent:
+    kind: str
+    bvid: str
+    at: int  # Unix seconds of the action (0 when bilibili does not say)
+    progress: int = 0  # seconds watched; -1 = finished (watch events)
+    duration: int = 0
+    source: str = ""  # favourite folder id, feedback origin, …
+
+    @property
+    def id(self) -> str:
+        if self.kind == "watch":
+            return f"watch:{self.bvid}:{self.at}"
+        if self.kind in ("fav", "coin"):
+            return f"{self.kind}:{self.bvid}:{self.source}"
+        if self.kind == "shown":
+            return f"shown:{self.bvid}:{self.source}"
+        return f"{self.kind}:{self.bvid}"
+
+
+class EventLog:
+    def __init__(self, r: redis.Redis) -> None:
+        self._r = r
+        self._append = r.register_script(_APPEND)
+
+    def append(self, mid: int, events: list[BehaviourEvent]) -> int:
+        """Add the events not seen before; returns how many were new."""
+        if not events:
+            return 0
+        args: list[str] = []
+        for event in events:
+            if event.kind not in KINDS:
+                raise ValueError(f"unknown event kind {event.kind!r}")
+            args += [event.id, json.dumps(asdict(event), ensure_ascii=False)]
+        ks = [keys.events(mid), keys.event_data(mid), keys.event_seq(mid)]
+        return int(self._append(keys=ks, args=args))
+
+    def count(self, mid: int) -> int:
+        return int(self._r.zcard(keys.events(mid)))
+
+    def last_seq(self, mid: int) -> int:
+        return int(self._r.get(keys.event_seq(mid)) or 0)
+
+    def since(self, mid: int, seq: int, limit: int | None = None) -> list[BehaviourEvent]:
+        """Events added after sequence number ``seq``, oldest first."""
+        ids = self._r.zrangebyscore(
+            keys.events(mid), f"({seq}", "+inf", start=0 if limit else None, num=limit
+        )
+        return self._load(mid, ids)
+
+    def sample(self, mid: int, upto_seq: int, n: int) -> list[BehaviourEvent]:
+        """Up to ``n`` random events added at or before ``upto_seq`` (the replay sample)."""
+        total = int(self._r.zcount(keys.events(mid), "-inf", upto_seq))
+        if total <= n:
+            return self._load(mid, self._r.zrangebyscore(keys.events(mid), "-inf", upto_seq))
+        ranks = sorted(random.sample(range(total), n))
+        with self._r.pipeline() as pipe:
+            for rank in ranks:
+                pipe.zrange(keys.events(mid), rank, rank)
+            ids = [row[0] for row in pipe.execute() if row]
+        return self._load(mid, ids)
+
+    def all(self, mid: int) -> list[BehaviourEvent]:
+        return self._load(mid, self._r.zrange(keys.events(mid), 0, -1))
+
+    def _load(self, mid: int, ids: list[bytes]) -> list[BehaviourEvent]:
+        if not ids:
+            return []
+        out = []
+        for raw in self._r.hmget(keys.event_data(mid), ids):
+            if raw is None:
+                continue
+            try:
+                doc = json.loads(raw)
+                out.append(BehaviourEvent(**doc))
+            except (ValueError, TypeError):
+                continue  # an older or garbled record: skipped, never fatal
+        return out

@@ -1,0 +1,55 @@
+"""Each user's daily picks: one document per date, written together with the pointer to
+the latest (MULTI), kept 30 days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import redis
+
+from store import codec, keys
+
+KEEP_DAYS = 30
+
+
+class PickStore:
+    def __init__(self, r: redis.Redis) -> None:
+        self._r = r
+
+    def save(self, mid: int, date: str, doc: dict[str, Any]) -> None:
+        with self._r.pipeline(transaction=True) as pipe:
+            pipe.set(keys.picks(mid, date), codec.dump(doc), ex=(KEEP_DAYS + 1) * 86400)
+            pipe.set(keys.picks_latest(mid), date)
+            pipe.execute()
+
+    def latest_date(self, mid: int) -> str | None:
+        raw = self._r.get(keys.picks_latest(mid))
+        return raw.decode() if raw else None
+
+    def get(self, mid: int, date: str | None = None) -> dict[str, Any] | None:
+        date = date or self.latest_date(mid)
+        if date is None:
+            return None
+        try:
+            doc = codec.load(self._r.get(keys.picks(mid, date)))
+        except codec.StoredValueError:
+            return None
+        if doc is not None:
+            doc.pop("v", None)
+        return doc
+
+    def recent_bvids(self, mid: int, today: dt.date, days: int = 7) -> set[str]:
+        """Everything picked on the ``days`` days before ``today``."""
+        dates = [(today - dt.timedelta(days=n)).isoformat() for n in range(1, days + 1)]
+        picked: set[str] = set()
+        for raw in self._r.mget([keys.picks(mid, d) for d in dates]):
+            try:
+                doc = codec.load(raw)
+            except codec.StoredValueError:
+                continue
+            for section in ("hot", "explore"):
+                for pick in (doc or {}).get(section, []):
+                    if isinstance(pick, dict) and isinstance(pick.get("bvid"), str):
+                        picked.add(pick["bvid"])
+        return picked
