@@ -6,6 +6,7 @@ import argparse
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from launcher.procfile import read_procfile
 from launcher.redis_server import answers, start_redis
@@ -65,6 +66,8 @@ def demo(env: dict[str, str]) -> int:
         BILIREC_WWW_BASE=sim_url,
         BILIREC_DEMO="1",
     )
+    # The simulator is ours, on loopback: no need to wait a second between requests.
+    env.setdefault("BILIREC_BILIBILI_RPS", "50")
     settings = _settings_or_exit(env)
     print(f"bilirec demo: simulator at {sim_url}, Redis at {redis_url}", flush=True)
     address = f"http://{settings.web_host}:{settings.web_port}/"
@@ -81,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # The Procfile names gunicorn and celery: take them from this interpreter's venv.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return run(env) if args.command == "run" else demo(env)
 
 

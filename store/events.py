@@ -17,13 +17,15 @@ from store import keys
 
 KINDS = ("watch", "like", "coin", "fav", "feedback_like", "feedback_dislike", "shown")
 
-# HSETNX decides "new"; only new ids get a sequence number.
+# HSETNX decides "new"; only new ids get a sequence number. ARGV holds triples
+# (id, json, bvid-or-empty); a non-empty bvid joins the set of videos the user touched.
 _APPEND = """
 local added = 0
-for i = 1, #ARGV, 2 do
+for i = 1, #ARGV, 3 do
   if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then
     local seq = redis.call('INCR', KEYS[3])
     redis.call('ZADD', KEYS[1], seq, ARGV[i])
+    if ARGV[i + 2] ~= '' then redis.call('SADD', KEYS[4], ARGV[i + 2]) end
     added = added + 1
   end
 end
@@ -64,9 +66,15 @@ class EventLog:
         for event in events:
             if event.kind not in KINDS:
                 raise ValueError(f"unknown event kind {event.kind!r}")
-            args += [event.id, json.dumps(asdict(event), ensure_ascii=False)]
-        ks = [keys.events(mid), keys.event_data(mid), keys.event_seq(mid)]
+            touched = "" if event.kind == "shown" else event.bvid
+            args += [event.id, json.dumps(asdict(event), ensure_ascii=False), touched]
+        ks = [keys.events(mid), keys.event_data(mid), keys.event_seq(mid), keys.touched(mid)]
         return int(self._append(keys=ks, args=args))
+
+    def touched(self, mid: int) -> set[str]:
+        """Every video the user watched, liked, coined, favourited or gave feedback on
+        (one set read, however long the history)."""
+        return {b.decode() for b in self._r.smembers(keys.touched(mid))}
 
     def count(self, mid: int) -> int:
         return int(self._r.zcard(keys.events(mid)))

@@ -50,6 +50,10 @@ def event_data(mid: int) -> str:
     return f"user:{mid}:events:data"
 
 
+def touched(mid: int) -> str:
+    return f"user:{mid}:events:touched"
+
+
 def event_seq(mid: int) -> str:
     return f"user:{mid}:events:seq"
 

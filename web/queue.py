@@ -6,6 +6,7 @@ from celery import Celery
 
 REFRESH_USER = "bilirec.refresh_user"
 SYNC_QUEUE = "sync"
+FIRST_SYNC_QUEUE = "sync_first"  # drained first: a user who just logged in waits least
 
 
 class TaskQueue:
@@ -13,5 +14,6 @@ class TaskQueue:
         self._celery = Celery("bilirec-web", broker=broker_url)
         self._celery.conf.broker_connection_retry_on_startup = True
 
-    def refresh_user(self, mid: int, lock_token: str) -> None:
-        self._celery.send_task(REFRESH_USER, args=[mid, lock_token], queue=SYNC_QUEUE)
+    def refresh_user(self, mid: int, lock_token: str, *, first: bool = False) -> None:
+        queue = FIRST_SYNC_QUEUE if first else SYNC_QUEUE
+        self._celery.send_task(REFRESH_USER, args=[mid, lock_token], queue=queue)

@@ -13,7 +13,7 @@ def queue_refresh(ctx: WebContext, mid: int, *, first: bool = False) -> bool:
     message = "已登录，正在准备你的第一份推荐…" if first else "已加入刷新队列"
     ctx.store.status.set(mid, "queued", progress=0.0, message=message)
     try:
-        ctx.queue.refresh_user(mid, token)
+        ctx.queue.refresh_user(mid, token, first=first)
     except Exception:
         ctx.store.locks.release(mid, token)
         raise

@@ -8,20 +8,26 @@ from kombu import Queue
 from settings import Settings
 
 # Queue names are part of the deployment (Procfile, compose): sync = bilibili I/O, no
-# TensorFlow; ml = training and scoring.
+# TensorFlow; ml = training and scoring. A new user's first sync goes to sync_first, which
+# the sync worker drains before anything else (queue_order_strategy below).
+SYNC_FIRST_QUEUE = "sync_first"
 SYNC_QUEUE = "sync"
 ML_QUEUE = "ml"
 
 TASK_ROUTES = {
     "bilirec.refresh_user": {"queue": SYNC_QUEUE},
     "bilirec.refresh_all": {"queue": SYNC_QUEUE},
+    "bilirec.refresh_hot": {"queue": SYNC_QUEUE},
+    "bilirec.train_user": {"queue": ML_QUEUE},
+    "bilirec.score_user": {"queue": ML_QUEUE},
 }
 
 
 def create_celery(settings: Settings) -> Celery:
     app = Celery("bilirec", broker=settings.redis_url, include=["worker.tasks"])
     app.conf.update(
-        task_queues=[Queue(SYNC_QUEUE), Queue(ML_QUEUE)],
+        task_queues=[Queue(SYNC_FIRST_QUEUE), Queue(SYNC_QUEUE), Queue(ML_QUEUE)],
+        broker_transport_options={"queue_order_strategy": "priority"},
         task_default_queue=SYNC_QUEUE,
         task_routes=TASK_ROUTES,
         # Progress and results live in the store; Celery's result backend would keep

@@ -1,7 +1,7 @@
-"""What a task needs (store, bilibili client), built once per worker process.
+"""What a task needs (store, bilibili clients, pool limits), built once per worker process.
 
 Built lazily in the child, after the fork, so no Redis connection or HTTP pool is shared
-between processes.
+between processes. TensorFlow is not here: only ``worker.ml`` loads it, in the ml worker.
 """
 
 from __future__ import annotations
@@ -9,10 +9,15 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from bilibili.client import BiliClient
+from bilibili.cookie_refresh import CookieRefresher
 from bilibili.http import Hosts, Transport
 from bilibili.login import LoginClient
+from bilibili.retry import RetryPolicy
 from settings import Settings
 from store import Store
+from worker.candidates import PoolLimits
+from worker.gate import RedisGate
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,9 @@ class Context:
     settings: Settings
     store: Store
     login: LoginClient
+    client: BiliClient
+    refresher: CookieRefresher
+    limits: PoolLimits
 
 
 @functools.cache
@@ -28,8 +36,41 @@ def context_for(settings: Settings) -> Context:
         Hosts(api=settings.api_base, passport=settings.passport_base, www=settings.www_base),
         timeout_s=settings.http_timeout_s,
     )
+    store = Store.from_settings(settings)
+    gate = RedisGate(store.throttle, settings)
+    retry = RetryPolicy(
+        max_attempts=settings.retry_attempts,
+        base_delay_s=settings.retry_base_s,
+        too_frequent_base_s=settings.retry_base_s * 5,
+        max_delay_s=settings.retry_max_total_s / 2,
+        max_total_delay_s=settings.retry_max_total_s,
+    )
+    login = LoginClient(transport)
     return Context(
         settings=settings,
-        store=Store.from_settings(settings),
-        login=LoginClient(transport),
+        store=store,
+        login=login,
+        client=BiliClient(transport, gate, retry=retry, device=_device_ids(store, login)),
+        refresher=CookieRefresher(transport, gate, retry=retry),
+        limits=PoolLimits(
+            hot_cap=settings.hot_pool_cap,
+            user_cap=settings.user_pool_cap,
+            tag_fetch=settings.tag_fetch_per_pool,
+            user_tag_fetch=settings.user_tag_fetch,
+            first_user_tag_fetch=settings.first_user_tag_fetch,
+            related_seeds=settings.related_seeds,
+            ranking_rids=settings.ranking_rids,
+        ),
     )
+
+
+def _device_ids(store: Store, login: LoginClient) -> dict[str, str]:
+    """This installation's buvid3/buvid4 (the web usually fetched them at first login)."""
+    ids = store.device.get()
+    if ids is None:
+        try:
+            ids = login.device_ids()
+        except Exception:  # noqa: BLE001 - calls go on without; bilibili may then say -352
+            return {}
+        store.device.save(ids)
+    return ids

@@ -1,18 +1,23 @@
-"""Celery tasks. A user's refresh is one chain guarded by the per-user refresh lock.
+"""Celery tasks. A user's refresh is one chain — refresh_user (sync queue) → train_user →
+score_user (ml queue) — guarded by the per-user refresh lock, whose token travels with it.
 
-Tasks take a mid (never a cookie) and write their progress to the store, where the web
-reads it.
+Tasks take a mid (never a cookie) and write their state and progress to the store, where
+the web reads it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import time
 
 from celery import shared_task
 
 from bilibili import errors
-from bilibili.login import Credentials
+from worker.app import ML_QUEUE, SYNC_QUEUE
+from worker.candidates import refresh_hot as refresh_hot_pools
 from worker.context import Context, context_for
+from worker.refresh import sync_user
 
 log = logging.getLogger(__name__)
 
@@ -23,38 +28,134 @@ def _ctx(task) -> Context:  # noqa: ANN001 - a bound Celery task
     return context_for(task.app.conf.bilirec_settings)
 
 
-@shared_task(bind=True, name="bilirec.refresh_user", max_retries=len(RETRY_DELAYS_S))
+def _finish(ctx: Context, mid: int, token: str, state: str, message: str, **kw) -> None:
+    """End a refresh: final state, and the lock freed for the next one."""
+    ctx.store.status.set(mid, state, progress=1.0 if state == "ready" else 0.0,
+                         message=message, **kw)
+    ctx.store.locks.release(mid, token)
+
+
+def _idle_state(ctx: Context, mid: int) -> str:
+    """"ready" while older picks exist (a failed refresh does not hide them), else error."""
+    return "ready" if ctx.store.picks.latest_date(mid) else "error"
+
+
+@shared_task(bind=True, name="bilirec.refresh_user", max_retries=len(RETRY_DELAYS_S),
+             acks_late=True)
 def refresh_user(self, mid: int, lock_token: str) -> None:
-    """Refresh one user: check the login, then (as later steps land) sync → train → score."""
+    """Sync step of a refresh; on success hands over to train_user on the ml queue."""
     ctx = _ctx(self)
-    store = ctx.store
-    if not store.users.is_active(mid):
-        store.locks.release(mid, lock_token)
+    if not ctx.store.users.is_active(mid):
+        ctx.store.locks.release(mid, lock_token)
         return
-    store.status.set(mid, "syncing", progress=0.05, message="正在检查登录状态")
     try:
-        saved = store.credentials.load(mid)
-        if saved is None:
-            raise errors.NotLoggedIn("no stored credentials", code=-101)
-        ctx.login.account(Credentials(saved.cookies, saved.refresh_token))
+        report = sync_user(ctx, mid)
     except errors.NotLoggedIn:
         log.info("user %s: bilibili login expired", mid)
-        store.users.deactivate(mid)
-        store.status.set(mid, "login_expired", message="bilibili 登录已失效，请重新扫码登录")
-        store.locks.release(mid, lock_token)
+        ctx.store.users.deactivate(mid)
+        _finish(ctx, mid, lock_token, "login_expired", "bilibili 登录已失效，请重新扫码登录")
         return
+    except errors.CoolingDown as exc:
+        minutes = max(1, round(exc.seconds / 60))
+        ctx.store.status.set(mid, "queued", message=(
+            f"bilibili 要求放慢请求（风控），{minutes} 分钟后自动继续"
+        ))
+        raise self.retry(countdown=exc.seconds + 1, max_retries=None) from None
     except (errors.Transient, errors.RiskControl) as exc:
         retries = self.request.retries
         if retries < len(RETRY_DELAYS_S):
             delay = RETRY_DELAYS_S[retries]
-            message = f"bilibili 暂时不可用（{_why(exc)}），{delay // 60} 分钟后重试"
-            store.status.set(mid, "queued", message=message)
+            why = "网络或服务器错误"
+            if isinstance(exc, errors.RiskControl):
+                why = "bilibili 要求放慢请求"
+            ctx.store.status.set(mid, "queued", message=f"{why}，{delay // 60} 分钟后重试")
             raise self.retry(countdown=delay) from None
-        store.status.set(mid, "error", message="bilibili 多次无响应，稍后会自动重试")
+        _finish(ctx, mid, lock_token, _idle_state(ctx, mid), "bilibili 多次无响应，明天会再试")
+        return
+    ctx.store.status.set(mid, "training", progress=0.7, message="正在学习你的口味")
+    info = {
+        "backfill": report.backfill_pending or report.metadata_missing > 0,
+        "likes_hidden": report.likes_hidden,
+    }
+    train_user.apply_async(args=[mid, lock_token, info], queue=ML_QUEUE)
+
+
+@shared_task(bind=True, name="bilirec.train_user", acks_late=True)
+def train_user(self, mid: int, lock_token: str, info: dict) -> None:
+    ctx = _ctx(self)
+    from worker import ml  # noqa: PLC0415 - the sync worker never loads TensorFlow
+
+    if not ctx.store.users.is_active(mid):
+        ctx.store.locks.release(mid, lock_token)
+        return
+    _, outcome = ml.train(ctx.store, mid)
+    info = {**info, "trained": outcome.trained, "auc": outcome.auc}
+    ctx.store.status.set(mid, "scoring", progress=0.85, message="正在挑选今天的推荐")
+    score_user.apply_async(args=[mid, lock_token, info], queue=ML_QUEUE)
+
+
+@shared_task(bind=True, name="bilirec.score_user", acks_late=True)
+def score_user(self, mid: int, lock_token: str, info: dict | None = None) -> None:
+    ctx = _ctx(self)
+    from worker import ml  # noqa: PLC0415
+
+    info = info or {}
+    store = ctx.store
+    if not store.users.is_active(mid):
         store.locks.release(mid, lock_token)
         return
-    store.status.set(mid, "queued", message="已确认登录，等待同步")
-    store.locks.release(mid, lock_token)
+    today = dt.datetime.now(ctx.settings.tz).date()
+    store.events.append(mid, ml.shown_events(store, mid, today))
+    state = _load_state(store, mid)
+    doc = ml.score(store, mid, state, today=today, per_list=ctx.settings.picks_per_list)
+    now = dt.datetime.now(ctx.settings.tz)
+    doc["generated_at"] = now.isoformat(timespec="milliseconds")
+    store.picks.save(mid, today.isoformat(), doc)
+    if state.trained:
+        store.models.save_profile(mid, ml.recommender().profile(state))
+    _finish(ctx, mid, lock_token, "ready", _ready_message(state, info),
+            picks_date=today.isoformat(), refreshed=True)
+    if info.get("backfill"):
+        token = store.locks.acquire(mid)
+        if token is not None:
+            refresh_user.apply_async(args=[mid, token], queue=SYNC_QUEUE)
+
+
+def _load_state(store, mid: int):  # noqa: ANN001, ANN202
+    from worker import ml  # noqa: PLC0415
+
+    rec = ml.recommender()
+    stored = store.models.load(mid)
+    if stored is None:
+        return rec.new_state()
+    try:
+        return rec.load(stored[0])
+    except ValueError:
+        return rec.new_state()
+
+
+def _ready_message(state, info: dict) -> str:  # noqa: ANN001
+    parts = []
+    if not state.trained:
+        why = "点赞和投币列表未公开，" if info.get("likes_hidden") else "观看记录还太少，"
+        parts.append(why + "推荐暂按视频质量和分区热度排序")
+    if info.get("backfill"):
+        parts.append("较早的观看记录仍在同步，推荐会越来越准")
+    return "；".join(parts) or "今日推荐已就绪"
+
+
+@shared_task(bind=True, name="bilirec.refresh_hot", acks_late=True)
+def refresh_hot(self) -> dict:
+    """Beat: the shared hot pools, once for all users."""
+    ctx = _ctx(self)
+    started = time.monotonic()
+    try:
+        sizes = refresh_hot_pools(ctx.store, ctx.client, ctx.limits)
+    except errors.RiskControl as exc:
+        log.warning("hot refresh paused by bilibili risk control: %s", exc)
+        return {}
+    log.info("hot pools refreshed in %.1f s: %s", time.monotonic() - started, sizes)
+    return sizes
 
 
 @shared_task(bind=True, name="bilirec.refresh_all")
@@ -66,13 +167,8 @@ def refresh_all(self) -> int:
         token = store.locks.acquire(mid)
         if token is None:
             continue
-        refresh_user.apply_async(args=[mid, token])
+        store.status.set(mid, "queued", message="每日刷新已排队")
+        refresh_user.apply_async(args=[mid, token], queue=SYNC_QUEUE)
         queued += 1
     log.info("daily refresh queued for %d users", queued)
     return queued
-
-
-def _why(exc: errors.BiliError) -> str:
-    if isinstance(exc, errors.RiskControl):
-        return "bilibili 要求放慢请求"
-    return "网络或服务器错误"

@@ -58,13 +58,13 @@ def test_compose_publishes_web_on_loopback_by_default_and_persists_redis():
 
 
 def test_worker_commands_consume_the_app_queues():
-    from worker.app import ML_QUEUE, SYNC_QUEUE  # noqa: PLC0415
+    from worker.app import ML_QUEUE, SYNC_FIRST_QUEUE, SYNC_QUEUE  # noqa: PLC0415
 
     procs = read_procfile()
     queues = {}
     for name in ("worker-sync", "worker-ml"):
         args = procs[name].split()
         queues[name] = args[args.index("--queues") + 1]
-    assert queues == {"worker-sync": SYNC_QUEUE, "worker-ml": ML_QUEUE}
+    assert queues == {"worker-sync": f"{SYNC_FIRST_QUEUE},{SYNC_QUEUE}", "worker-ml": ML_QUEUE}
     # TensorFlow in a prefork parent hangs its children: the ml worker runs solo.
     assert "--pool solo" in procs["worker-ml"]

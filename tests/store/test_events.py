@@ -44,3 +44,9 @@ def test_unknown_kind_is_refused_and_nothing_is_stored(store: Store):
     else:
         raise AssertionError("unknown kind accepted")
     assert store.events.count(1) == 0
+
+
+def test_touched_videos_exclude_shown_only(store: Store):
+    store.events.append(1, [_watch("BV1a", 1), BehaviourEvent("shown", "BV1b", 2, source="d"),
+                            BehaviourEvent("feedback_dislike", "BV1c", 3)])
+    assert store.events.touched(1) == {"BV1a", "BV1c"}

@@ -51,6 +51,69 @@
   function show(view) {
     $("login-view").hidden = view !== "login";
     $("status-view").hidden = view !== "status";
+    if (view !== "status") $("picks-view").hidden = true;
+  }
+
+  function fmtCount(n) {
+    return n >= 10000 ? (n / 10000).toFixed(1) + "万" : String(n);
+  }
+
+  function fmtDuration(s) {
+    const m = Math.floor(s / 60);
+    return m + ":" + String(s % 60).padStart(2, "0");
+  }
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function pickCard(pick) {
+    const li = el("li", "pick");
+    li.appendChild(el("span", "rating", "推荐指数 " + pick.rating));
+    const link = el("a", "title", pick.title);
+    link.href = "https://www.bilibili.com/video/" + pick.bvid;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    li.appendChild(link);
+    li.appendChild(el("div", "meta",
+      "UP主：" + pick.author.name + " · " + fmtDuration(pick.duration) + " · 播放 " +
+      fmtCount(pick.stats.view) + " · 点赞 " + fmtCount(pick.stats.like)));
+    const reasons = el("ul", "reasons");
+    for (const r of pick.reasons) reasons.appendChild(el("li", "", r));
+    li.appendChild(reasons);
+    const actions = el("div", "actions");
+    for (const [kind, label] of [["like", "喜欢"], ["dislike", "不感兴趣"]]) {
+      const b = el("button", "", label);
+      b.type = "button";
+      b.dataset.kind = kind;
+      b.addEventListener("click", async () => {
+        const { status } = await api("POST", "/api/feedback", { bvid: pick.bvid, kind });
+        if (status === 204) {
+          actions.textContent = kind === "like" ? "已记录：喜欢" : "已记录：不感兴趣";
+        }
+      });
+      actions.appendChild(b);
+    }
+    li.appendChild(actions);
+    return li;
+  }
+
+  let shownPicks = null;
+  async function loadPicks() {
+    const { status, data } = await api("GET", "/api/picks");
+    if (status !== 200) { $("picks-view").hidden = true; return; }
+    if (shownPicks === data.generated_at) return;
+    shownPicks = data.generated_at;
+    $("picks-date").textContent = data.date;
+    for (const section of ["hot", "explore"]) {
+      const list = $("picks-" + section);
+      list.innerHTML = "";
+      for (const pick of data[section]) list.appendChild(pickCard(pick));
+    }
+    $("picks-view").hidden = false;
   }
 
   function fmtTime(iso) {
@@ -139,6 +202,7 @@
 
   function showLogin() {
     clearTimeout(statusTimer);
+    shownPicks = null;
     show("login");
     if (demo) loadDemoUsers();
     newQr();
@@ -168,6 +232,7 @@
     $("status-next").textContent = fmtTime(data.next_refresh);
     $("relogin").hidden = data.state !== "login_expired";
     $("refresh").disabled = data.state === "login_expired";
+    if (data.picks_date) loadPicks();
     const busy = ["queued", "syncing", "training", "scoring"].includes(data.state);
     statusTimer = setTimeout(refreshStatus, busy ? 2000 : 30000);
   }

@@ -1,0 +1,132 @@
+"""Feature extraction and labels (no TensorFlow).
+
+Quality (the wide part's input)::
+
+    raw = α·likes/ln(views+1) + β·favourites/ln(views+1) + γ·ln(views+1)
+    quality = min(ln(1 + raw) / QUALITY_SCALE, 1)          ∈ [0, 1]
+
+The raw score spans five orders of magnitude between a fresh upload and a hit, so it is
+log-compressed; QUALITY_SCALE puts a ten-million-view hit near 1. Zero views → 0.
+
+Interest (the label's source)::
+
+    interest = clip(max(liked + faved + coined, progress / duration), 0, 1)
+
+with progress −1 meaning "finished" (= 1). When the event does not know the duration the
+video's is used; when neither does, only the flags count.
+
+Label (``label``), in this order:
+
+1. explicitly disliked ("not interested")                         → 0
+2. liked, favourited or coined (interest 1)                       → 1
+3. watched ≥ POSITIVE_THRESHOLD (50 %) of the video, or finished   → 1
+4. shown as a pick and not clicked                                 → 0 (weight 0.5)
+5. a short view: opened and left before SHORT_VIEW (20 %)          → 0
+6. anything else (20–50 % watched, or unknown duration)            → None, not trained on
+
+Favourites are therefore positives (the original gave them interest exactly 0.5 and its
+"> 0.5" rule labelled them negative), and the ambiguous middle is left out rather than
+guessed.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from models.entities import Event, Video
+from models.vocab import normalize_tag
+
+QUALITY_ALPHA = 1.0
+# Favourites are rarer than likes and a stronger statement, hence twice the weight.
+QUALITY_BETA = 2.0
+QUALITY_GAMMA = 1.0
+QUALITY_SCALE = 13.0
+
+POSITIVE_THRESHOLD = 0.5
+SHORT_VIEW = 0.2
+# A pick nobody clicked may simply not have been seen, so it counts half.
+IGNORED_WEIGHT = 0.5
+
+MAX_TAGS = 12
+
+
+def quality_score(video: Video) -> float:
+    """Normalised quality in [0, 1] (see the module docstring)."""
+    views = max(video.view, 0)
+    if views == 0:
+        return 0.0
+    log_views = math.log(views + 1)
+    raw = (
+        QUALITY_ALPHA * max(video.like, 0) / log_views
+        + QUALITY_BETA * max(video.favorite, 0) / log_views
+        + QUALITY_GAMMA * log_views
+    )
+    return min(math.log1p(raw) / QUALITY_SCALE, 1.0)
+
+
+def watch_ratio(event: Event, video: Video | None = None) -> float | None:
+    """Fraction watched in [0, 1]; 1 when finished; None when the duration is unknown."""
+    if event.progress == -1:
+        return 1.0
+    duration = event.duration or (video.duration if video is not None else 0)
+    if duration <= 0:
+        return None
+    return min(max(event.progress / duration, 0.0), 1.0)
+
+
+def interest(event: Event, video: Video | None = None) -> float:
+    """Interest in [0, 1]: max(liked + faved + coined, progress/duration), clipped."""
+    engaged = int(event.liked) + int(event.faved) + int(event.coined)
+    ratio = watch_ratio(event, video) or 0.0
+    return min(max(float(engaged), ratio), 1.0)
+
+
+def label(event: Event, video: Video | None = None) -> int | None:
+    """1 = interested, 0 = not, None = not a training example (module docstring)."""
+    if event.disliked:
+        return 0
+    if event.liked or event.faved or event.coined:
+        return 1
+    ratio = watch_ratio(event, video)
+    if ratio is not None and ratio >= POSITIVE_THRESHOLD:
+        return 1
+    if event.shown_ignored:
+        return 0
+    if ratio is not None and ratio < SHORT_VIEW:
+        return 0
+    return None
+
+
+def example_weight(event: Event, video: Video | None = None) -> float:
+    """Weight of an example before class balancing: rule 4 negatives count less."""
+    if event.shown_ignored and not event.disliked and label(event, video) == 0:
+        return IGNORED_WEIGHT
+    return 1.0
+
+
+@lru_cache(maxsize=1 << 16)
+def video_tags(video: Video) -> tuple[tuple[str, str], ...]:
+    """(vocabulary key, name as shown) of the video's tags: deduplicated by key, at most
+    MAX_TAGS, in bilibili's order. Cached: pools are shared by every user of a worker."""
+    tags: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for tag in video.tags:
+        key = normalize_tag(tag)
+        if key and key not in seen:
+            seen.add(key)
+            tags.append((key, tag.strip()))
+            if len(tags) == MAX_TAGS:
+                break
+    return tuple(tags)
+
+
+def video_tag_keys(video: Video) -> tuple[str, ...]:
+    return tuple(key for key, _ in video_tags(video))
+
+
+def rating(probability: float) -> int:
+    """推荐指数 0–100 from a probability (or a fallback score) in [0, 1]."""
+    if not math.isfinite(probability):
+        return 0
+    return int(round(min(max(probability, 0.0), 1.0) * 100))

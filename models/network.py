@@ -1,0 +1,94 @@
+"""The Keras network: tags + author → attention-pooled content → Wide & Deep → logit.
+
+    tag ids [B, T] ─ Embedding ─┐
+                                ├─ tokens [B, T+1, D] ─ additive attention ─ content [B, D]
+    author id [B] ─ Embedding ──┘          (weights [B, T+1] also explain a score)
+    deep = Dense 64-32-16 ReLU (content ⊕ author embedding ⊕ quality) → 1
+    wide = Dense 1 (quality)
+    logit = deep + wide;  probability = sigmoid(logit)
+
+The author takes part in the attention as one more token, so the pooled vector can lean on
+the author when the tags say little (or are all unknown). Padding (id 0) is masked out;
+unknown tags/authors (id 1) have a learned row of their own and are scored like any other.
+The network returns the logit rather than the probability so the loss can use the
+numerically stable sigmoid cross-entropy.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers, ops
+
+from models import layout
+
+
+class AttentionPooling(layers.Layer):
+    """Additive attention pooling: softmax_t(v·tanh(W·x_t + b)) over unmasked tokens."""
+
+    def __init__(self, units: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape) -> None:
+        dim = input_shape[-1]
+        self.w = self.add_weight(name="w", shape=(dim, self.units), initializer="glorot_uniform")
+        self.b = self.add_weight(name="b", shape=(self.units,), initializer="zeros")
+        self.v = self.add_weight(name="v", shape=(self.units,), initializer="glorot_uniform")
+
+    def call(self, tokens, mask):
+        scores = ops.sum(ops.tanh(ops.matmul(tokens, self.w) + self.b) * self.v, axis=-1)
+        scores = ops.where(mask, scores, ops.full_like(scores, -1e9))
+        weights = ops.softmax(scores, axis=-1)
+        pooled = ops.sum(tokens * ops.expand_dims(weights, -1), axis=1)
+        return pooled, weights
+
+
+class WideDeepAttention(keras.Model):
+    """Inputs (tag_ids int32 [B, T], author_ids int32 [B], quality float32 [B, 1]);
+    outputs (logit [B], attention [B, T+1]) where the last attention column is the author.
+    """
+
+    def __init__(self, capacity: int, seed: int = 0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.capacity = capacity
+        init = keras.initializers.RandomUniform(-0.05, 0.05, seed=seed)
+        self.tag_embedding = layers.Embedding(
+            capacity, layout.EMBEDDING_DIM, embeddings_initializer=init, name="tag_embedding"
+        )
+        self.author_embedding = layers.Embedding(
+            capacity,
+            layout.EMBEDDING_DIM,
+            embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seed + 1),
+            name="author_embedding",
+        )
+        self.attention = AttentionPooling(layout.ATTENTION_UNITS, name="attention")
+        self.deep = [
+            layers.Dense(
+                units,
+                activation="relu",
+                kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 2 + i),
+                name=f"deep_{units}",
+            )
+            for i, units in enumerate(layout.DEEP_UNITS)
+        ]
+        self.deep_out = layers.Dense(
+            1, kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 9), name="deep_out"
+        )
+        self.wide = layers.Dense(1, kernel_initializer="zeros", name="wide")
+
+    def call(self, inputs):
+        tag_ids, author_ids, quality = inputs
+        tags = self.tag_embedding(tag_ids)
+        author = self.author_embedding(author_ids)
+        tokens = ops.concatenate([tags, ops.expand_dims(author, 1)], axis=1)
+        mask = ops.concatenate(
+            [ops.greater(tag_ids, 0), ops.ones_like(ops.expand_dims(author_ids, 1), "bool")],
+            axis=1,
+        )
+        content, attention = self.attention(tokens, mask)
+        x = ops.concatenate([content, author, quality], axis=-1)
+        for dense in self.deep:
+            x = dense(x)
+
+        logit = self.deep_out(x) + self.wide(quality)
+        return ops.squeeze(logit, -1), attention

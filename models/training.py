@@ -1,0 +1,271 @@
+"""Incremental training of one user's model (the ``Slot`` passed in does the TensorFlow).
+
+An update warm-starts from the stored weights and trains on the new labelled events plus
+a bounded replay sample of older ones, so its cost grows with what is new. The newest
+new events can be held out to decide whether the candidate is kept:
+
+* held out: the newest ``max(10, 20 %)`` of the new labelled events, only when at least
+  twice that many are new and the slice holds ≥ 2 positives and ≥ 2 negatives (AUC on
+  fewer is noise); held-out events are not trained on now — they come back via replay;
+* a warm candidate whose held-out AUC is lower than the current model's is rejected and
+  the state is left exactly as it was; with no usable slice the update is kept and the
+  AUC is reported as None;
+* the first model trains from scratch on whatever history arrived, if it has at least
+  MIN_EXAMPLES labelled events with MIN_PER_CLASS of each class; otherwise nothing is
+  trained and the caller ranks with ``models.fallback.popularity_rank``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sklearn.utils.class_weight import compute_class_weight
+
+from models.encoding import encode
+from models.entities import Event, Video
+from models.features import example_weight, label, video_tag_keys, video_tags
+from models.metrics import roc_auc
+from models.state import UserModelState, new_token
+
+if TYPE_CHECKING:  # the slot (TensorFlow) is passed in; this module stays importable without
+    from models.slots import Slot
+
+BATCH_SIZE = 32
+REPLAY_LIMIT = 200
+HELDOUT_FRACTION = 0.2
+MIN_HELDOUT = 10
+MAX_HELDOUT = 200
+MIN_HELDOUT_PER_CLASS = 2
+MIN_EXAMPLES = 20
+MIN_PER_CLASS = 3
+UPDATE_EPOCHS = 2
+UPDATE_LEARNING_RATE = 0.003
+# Scratch training aims at a fixed number of optimizer steps so a short history still gets
+# enough passes and a long one does not take minutes.
+SCRATCH_STEPS = 40
+SCRATCH_EPOCHS = (2, 10)
+SCRATCH_LEARNING_RATE = 0.005
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    """What an update did; ``accepted`` False means the state was not changed."""
+
+    accepted: bool
+    auc: float | None
+    auc_previous: float | None
+    n_train: int
+    n_heldout: int
+    reason: str
+    from_scratch: bool = False
+    n_new: int = 0  # new events that carried a label
+    n_replay: int = 0
+    n_positive: int = 0  # in the training set
+    n_negative: int = 0
+    added_tokens: int = 0
+    capacity: int = 0
+    loss: float | None = None
+
+
+@dataclass(frozen=True)
+class Labelled:
+    event: Event
+    video: Video
+    y: int
+    weight: float
+
+
+def labelled(pairs: Sequence[tuple[Event, Video]]) -> list[Labelled]:
+    """Training examples among ``pairs`` (label None is skipped), oldest first."""
+    out = []
+    for event, video in pairs:
+        y = label(event, video)
+        if y is not None:
+            out.append(Labelled(event, video, y, example_weight(event, video)))
+    out.sort(key=lambda ex: ex.event.at)
+    return out
+
+
+def select_replay(older: Sequence, limit: int = REPLAY_LIMIT, seed: int = 0) -> list:
+    """A uniform sample of at most ``limit`` older items (the caller may pre-select)."""
+    if len(older) <= limit:
+        return list(older)
+    rng = np.random.default_rng(seed)
+    return [older[i] for i in sorted(rng.choice(len(older), size=limit, replace=False))]
+
+
+def split_heldout(new: list[Labelled]) -> tuple[list[Labelled], list[Labelled]]:
+    """(train part, held-out newest slice) — the slice is empty when it could not decide."""
+    k = min(max(MIN_HELDOUT, round(len(new) * HELDOUT_FRACTION)), MAX_HELDOUT)
+    if len(new) < 2 * k:
+        return new, []
+    slice_ = new[-k:]
+    positives = sum(ex.y for ex in slice_)
+    if min(positives, k - positives) < MIN_HELDOUT_PER_CLASS:
+        return new, []
+    return new[:-k], slice_
+
+
+def record_facts(state: UserModelState, examples: Sequence[Labelled]) -> None:
+    """Count what the user did, for explanations and the profile."""
+    stats = state.stats
+    for ex in examples:
+        video, event = ex.video, ex.event
+        mid = video.author_mid
+        stats.author_names[mid] = video.author_name
+        bucket = stats.author_pos if ex.y else stats.author_neg
+        bucket[mid] = bucket.get(mid, 0) + 1
+        for flag, counts in (
+            (event.liked, stats.author_liked),
+            (event.faved, stats.author_faved),
+            (event.coined, stats.author_coined),
+        ):
+            if flag:
+                counts[mid] = counts.get(mid, 0) + 1
+        tag_counts = stats.tag_pos if ex.y else stats.tag_neg
+        for key, name in video_tags(video):
+            tag_counts[key] = tag_counts.get(key, 0) + 1
+            if name != key:
+                stats.tag_names.setdefault(key, name)
+        if ex.y and video.partition is not None:
+            stats.partitions[video.partition] = stats.partitions.get(video.partition, 0) + 1
+        state.last_event_at = max(state.last_event_at, event.at)
+    state.examples_seen += len(examples)
+
+
+def sample_weights(examples: Sequence[Labelled]) -> np.ndarray:
+    """Balanced class weights (scikit-learn) times each example's own weight."""
+    y = np.array([ex.y for ex in examples])
+    classes = np.array([0, 1])
+    balanced = compute_class_weight("balanced", classes=classes, y=y)
+    return np.array([balanced[ex.y] * ex.weight for ex in examples], dtype=np.float32)
+
+
+def training_order(n: int, epochs: int, rng: np.random.Generator) -> np.ndarray:
+    """Row indices for ``epochs`` shuffled passes over n rows, padded with row n (the
+    zero-weight padding row) to whole batches, so the last batch never has one sample."""
+    order = np.concatenate([rng.permutation(n) for _ in range(epochs)])
+    short = -len(order) % BATCH_SIZE
+    return np.concatenate([order, np.full(short, n)]).astype(np.int32)
+
+
+def heldout_auc(slot: Slot, state: UserModelState, examples: Sequence[Labelled]) -> float | None:
+    """AUC of ``state``'s model on ``examples`` (None if it is not finite)."""
+    tag_ids, author_ids, quality = encode([ex.video for ex in examples], state.tags, state.authors)
+    slot.load(state.token, state.weights)
+    probs, _ = slot.forward(tag_ids, author_ids, quality)
+    if not np.all(np.isfinite(probs)):
+        return None
+    return roc_auc([ex.y for ex in examples], probs)
+
+
+def run_update(
+    slot_for: Callable[[int], Slot],
+    state: UserModelState,
+    new: Sequence[tuple[Event, Video]],
+    replay: Sequence[tuple[Event, Video]],
+    *,
+    seed: int,
+) -> tuple[UserModelState | None, TrainReport]:
+    """Train a candidate from ``state``; returns (candidate or None if rejected, report).
+    ``state`` itself is never modified here."""
+    scratch = not state.trained
+    new_l = labelled(new)
+    # A video that is new again (re-watched, liked later) is learned from its new event.
+    fresh = {event.bvid for event, _ in new}
+    older = [(e, v) for e, v in replay if e.bvid not in fresh]
+    replay_l = labelled(select_replay(older, seed=seed + state.updates))
+    base = dict(from_scratch=scratch, n_new=len(new_l), n_replay=len(replay_l))
+
+    def refuse(reason: str, **extra) -> tuple[None, TrainReport]:
+        return None, TrainReport(False, None, None, 0, 0, reason, **base, **extra)
+
+    if not new_l:
+        return refuse("no new labelled events")
+    train_new, heldout = split_heldout(new_l)
+    train = replay_l + train_new
+    positives = sum(ex.y for ex in train)
+    negatives = len(train) - positives
+    counts = dict(n_positive=positives, n_negative=negatives)
+    if scratch and (len(train) < MIN_EXAMPLES or min(positives, negatives) < MIN_PER_CLASS):
+        return refuse(
+            f"too little history: {positives} positive and {negatives} negative labelled "
+            f"events, need {MIN_EXAMPLES} with {MIN_PER_CLASS} of each",
+            **counts,
+        )
+    if min(positives, negatives) == 0:
+        return refuse("training examples are all of one class", **counts)
+
+    previous = None
+    if heldout and not scratch:
+        previous = heldout_auc(slot_for(state.capacity), state, heldout)
+
+    candidate = state.clone()
+    added = candidate.grow(
+        [key for ex in train for key in video_tag_keys(ex.video)],
+        [ex.video.author_mid for ex in train],
+        seed,
+    )
+    record_facts(candidate, new_l)
+    n = len(train)
+    tag_ids, author_ids, quality = encode(
+        [ex.video for ex in train], candidate.tags, candidate.authors, rows=n + 1
+    )
+    labels = np.zeros(n + 1, dtype=np.float32)
+    labels[:n] = [ex.y for ex in train]
+    weights = np.zeros(n + 1, dtype=np.float32)
+    weights[:n] = sample_weights(train)
+    rng = np.random.default_rng([seed, state.updates, n])
+    if scratch:
+        steps_per_epoch = math.ceil(n / BATCH_SIZE)
+        lo, hi = SCRATCH_EPOCHS
+        epochs = min(max(math.ceil(SCRATCH_STEPS / steps_per_epoch), lo), hi)
+        rate = SCRATCH_LEARNING_RATE
+    else:
+        epochs, rate = UPDATE_EPOCHS, UPDATE_LEARNING_RATE
+    slot = slot_for(candidate.capacity)
+    slot.load(candidate.token, candidate.weights)
+    order = training_order(n, epochs, rng)
+    noise_seed = (seed * 7919 + state.updates) % (2**31)
+    loss = slot.train(tag_ids, author_ids, quality, labels, weights, order, rate, noise_seed)
+    candidate.weights = slot.read()
+    candidate.token = new_token()
+    slot.loaded = candidate.token
+    auc = heldout_auc(slot, candidate, heldout) if heldout else None
+    details = dict(**base, **counts, added_tokens=added, capacity=candidate.capacity, loss=loss)
+    if not math.isfinite(loss) or not np.all(np.isfinite(candidate.weights)):
+        slot.loaded = None
+        return None, TrainReport(
+            False, auc, previous, n, len(heldout), "training diverged", **details
+        )
+    if previous is not None and (auc is None or auc < previous):
+        slot.loaded = None
+        return None, TrainReport(
+            False,
+            auc,
+            previous,
+            n,
+            len(heldout),
+            f"rejected: held-out AUC {_fmt(auc)} is below the current model's "
+            f"{_fmt(previous)} on {len(heldout)} newest events",
+            **details,
+        )
+    candidate.trained = True
+    candidate.updates += 1
+    if auc is not None:
+        candidate.auc = auc
+    if scratch:
+        reason = f"first model trained from scratch (held-out AUC {_fmt(auc)})"
+    elif previous is not None:
+        reason = f"accepted: held-out AUC {_fmt(auc)} ≥ current {_fmt(previous)}"
+    else:
+        reason = "accepted without a held-out decision: too few new events of each class"
+    return candidate, TrainReport(True, auc, previous, n, len(heldout), reason, **details)
+
+
+def _fmt(auc: float | None) -> str:
+    return "unknown" if auc is None else f"{auc:.3f}"

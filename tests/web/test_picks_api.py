@@ -1,0 +1,78 @@
+"""/api/picks, /api/feedback and /api/profile read and write the store as the contract says."""
+
+import pytest
+
+from store import ModelMeta
+from tests.web.helpers import log_in
+
+PICK = {
+    "bvid": "BV1xx411c7mD", "title": "标题", "cover": "http://i0.hdslb.com/a.jpg",
+    "author": {"mid": 5, "name": "UP"}, "duration": 61,
+    "stats": {"view": 1, "like": 2, "coin": 3, "favorite": 4}, "rating": 88,
+    "reasons": ["你常看的标签：原神"], "source": "hot",
+}
+
+
+def test_picks_latest_and_by_date(web, sim, store):
+    http, session = log_in(web.url, sim)
+    mid = session["mid"]
+    store.picks.save(mid, "2026-11-26", {"date": "2026-11-26", "generated_at": "x",
+                                         "hot": [], "explore": []})
+    store.picks.save(mid, "2026-11-27", {"date": "2026-11-27",
+                                         "generated_at": "2026-11-27T06:00:00+08:00",
+                                         "hot": [PICK], "explore": []})
+    body = http.get(f"{web.url}/api/picks", timeout=10).json()
+    assert body == {"date": "2026-11-27", "generated_at": "2026-11-27T06:00:00+08:00",
+                    "hot": [PICK], "explore": []}
+    older = http.get(f"{web.url}/api/picks", params={"date": "2026-11-26"}, timeout=10)
+    assert older.json()["date"] == "2026-11-26"
+    assert http.get(f"{web.url}/api/picks", params={"date": "2020-01-01"},
+                    timeout=10).status_code == 404
+    assert http.get(f"{web.url}/api/picks", params={"date": "yesterday"},
+                    timeout=10).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [({"bvid": "BV1xx411c7mD", "kind": "like"}, 204),
+     ({"bvid": "BV1xx411c7mD", "kind": "dislike"}, 204),
+     ({"bvid": "BV1xx411c7m0", "kind": "like"}, 400),  # 0 is not base58
+     ({"bvid": "av170001", "kind": "like"}, 400),
+     ({"bvid": "BV1xx411c7mD", "kind": "love"}, 400),
+     ({"bvid": "BV1xx411c7mD"}, 400),
+     ([1, 2], 400)],
+)
+def test_feedback(web, sim, store, body, status):
+    http, session = log_in(web.url, sim)
+    resp = http.post(f"{web.url}/api/feedback", json=body,
+                     headers={"X-CSRF-Token": session["csrf_token"]}, timeout=10)
+    assert resp.status_code == status
+    events = store.events.all(session["mid"])
+    if status == 204:
+        assert [(e.kind, e.bvid) for e in events] == [(f"feedback_{body['kind']}", body["bvid"])]
+    else:
+        assert resp.json()["error"] and events == []
+
+
+def test_feedback_needs_csrf(web, sim):
+    http, _ = log_in(web.url, sim)
+    resp = http.post(f"{web.url}/api/feedback", json={"bvid": "BV1xx411c7mD", "kind": "like"},
+                     timeout=10)
+    assert resp.status_code == 403
+
+
+def test_profile_before_and_after_a_model(web, sim, store):
+    http, session = log_in(web.url, sim)
+    assert http.get(f"{web.url}/api/profile", timeout=10).json() == {
+        "tags": [], "authors": [], "events": 0, "model": None
+    }
+    mid = session["mid"]
+    store.models.save(mid, b"w", ModelMeta(1764280800.0, 0.75, 1, 3, 3))
+    store.models.save_profile(mid, {"tags": [{"name": "原神", "weight": 0.9}],
+                                    "authors": [{"mid": 5, "name": "UP", "weight": 0.5}]})
+    body = http.get(f"{web.url}/api/profile", timeout=10).json()
+    assert body["tags"] == [{"name": "原神", "weight": 0.9}]
+    assert body["authors"][0]["mid"] == 5
+    assert body["model"] == {
+        "trained_at": "2025-11-28T06:00:00.000+08:00", "auc": 0.75, "version": 1
+    }

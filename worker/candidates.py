@@ -1,0 +1,141 @@
+"""Candidate pools. Shared by all users: the popular list, the newest 每周必看 and the zone
+rankings (``refresh_hot``). Per user: related videos of their strong positives and the
+home feed. Tags cost one request per video, so each pool is capped, pre-ranked cheaply
+from what the list answers carry, and tags are fetched for its top only, once per video.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from bilibili import errors
+from bilibili.client import BiliClient
+from models.features import quality_score
+from store import Store, VideoRecord
+from worker.convert import model_video, record_from_list
+
+log = logging.getLogger(__name__)
+
+HOT_SOURCES = ("hot", "weekly", "ranking")
+
+
+@dataclass(frozen=True)
+class PoolLimits:
+    hot_cap: int  # videos kept per shared source
+    user_cap: int  # videos kept in a user's own pool
+    tag_fetch: int  # tag requests per shared pool per run
+    user_tag_fetch: int  # tag requests for a user's own pool per run
+    first_user_tag_fetch: int  # … on the user's first run
+    related_seeds: int  # archive/related calls per user sync
+    ranking_rids: tuple[int, ...]
+
+
+def refresh_hot(store: Store, client: BiliClient, limits: PoolLimits) -> dict[str, int]:
+    """Refresh the shared pools; returns how many videos each holds."""
+    lists: dict[str, list[VideoRecord]] = {"hot": [], "weekly": [], "ranking": []}
+    page = 1
+    while len(lists["hot"]) < limits.hot_cap:
+        answer = client.popular(pn=page, ps=50)
+        lists["hot"] += [record_from_list(v, "hot") for v in answer.items]
+        if not answer.has_more or not answer.items:
+            break
+        page += 1
+    issues = client.weekly_issues()
+    if issues:
+        newest = max(issues, key=lambda issue: issue.number)
+        lists["weekly"] = [record_from_list(v, "weekly") for v in client.weekly(newest.number)]
+    for rid in limits.ranking_rids:
+        try:
+            lists["ranking"] += [record_from_list(v, "ranking") for v in client.ranking(rid)]
+        except errors.NotFound:
+            log.warning("ranking rid %s is unknown to bilibili; skipped", rid)
+    sizes = {}
+    for source, records in lists.items():
+        pool = _with_tags(store, client, _top(records, limits.hot_cap), limits.tag_fetch)
+        store.pools.put_hot(source, pool)
+        sizes[source] = len(pool)
+    return sizes
+
+
+def refresh_user_pool(
+    store: Store,
+    client: BiliClient,
+    mid: int,
+    cookies: Mapping[str, str],
+    limits: PoolLimits,
+    *,
+    related: Iterable[VideoRecord] = (),
+    seeds: Iterable[str] = (),
+    first: bool = False,
+) -> int:
+    """Merge new related/feed candidates into the user's pool; returns its size."""
+    fresh = list(related)
+    used = set(store.cursors.get_text(mid, "related_seeds").split())
+    for bvid in [s for s in dict.fromkeys(seeds) if s not in used][: limits.related_seeds]:
+        try:
+            fresh += [record_from_list(v, "related") for v in client.related(bvid)]
+        except errors.NotFound:
+            pass
+        used.add(bvid)
+    store.cursors.set_text(mid, "related_seeds", " ".join(sorted(used)[-500:]))
+    try:
+        fresh += [record_from_list(v, "feed") for v in client.home_feed(cookies)]
+    except errors.RiskCheckFailed:
+        raise
+    except errors.BiliError as exc:
+        log.info("home feed for %s unavailable: %s", mid, type(exc).__name__)
+    merged = {r.bvid: r for r in store.pools.user(mid)}
+    for record in fresh:
+        merged.setdefault(record.bvid, record)
+    authors = _author_counts(store, mid)
+    ranked = sorted(
+        merged.values(),
+        key=lambda r: quality_score(model_video(r)) + 0.5 * min(authors.get(r.owner_mid, 0), 4),
+        reverse=True,
+    )[: limits.user_cap]
+    budget = limits.first_user_tag_fetch if first else limits.user_tag_fetch
+    pool = _with_tags(store, client, ranked, budget)
+    store.pools.put_user(mid, pool)
+    return len(pool)
+
+
+def _top(records: list[VideoRecord], cap: int) -> list[VideoRecord]:
+    unique = list({r.bvid: r for r in reversed(records)}.values())[::-1]
+    return sorted(unique, key=lambda r: quality_score(model_video(r)), reverse=True)[:cap]
+
+
+def _with_tags(
+    store: Store, client: BiliClient, records: list[VideoRecord], budget: int
+) -> list[VideoRecord]:
+    """Attach cached tags; fetch missing ones for the first ``budget`` records only."""
+    bvids = [r.bvid for r in records]
+    cached = store.videos.get_many(bvids)
+    gone = store.videos.gone(bvids)
+    out, fetched = [], []
+    for record in records:
+        if record.bvid in gone:
+            continue
+        tags = cached[record.bvid].tags if record.bvid in cached else None
+        if tags is None and budget > 0:
+            budget -= 1
+            try:
+                tags = client.video_tags(record.bvid)
+            except errors.NotFound as exc:
+                store.videos.mark_gone(record.bvid, exc.code)
+                continue
+            fetched.append(replace(record, tags=tags, source=""))
+        out.append(replace(record, tags=tags))
+    store.videos.put(fetched)
+    return out
+
+
+def _author_counts(store: Store, mid: int) -> dict[int, int]:
+    events = store.events.all(mid)
+    records = store.videos.get_many(list({e.bvid for e in events}))
+    counts: dict[int, int] = {}
+    for record in records.values():
+        if record.owner_mid:
+            counts[record.owner_mid] = counts.get(record.owner_mid, 0) + 1
+    return counts

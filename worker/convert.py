@@ -1,0 +1,80 @@
+"""Conversions between the client's entities, the store's records and the model's inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bilibili.entities import FavItem, HistoryItem, ListVideo, VideoInfo
+from models.entities import Event, Video
+from store import BehaviourEvent, VideoRecord
+
+
+def record_from_list(video: ListVideo, source: str = "") -> VideoRecord:
+    s = video.stats
+    return VideoRecord(
+        bvid=video.bvid, title=video.title, cover=video.cover, aid=video.aid, tid=video.tid,
+        tname=video.tname, duration=video.duration or 0, pubdate=video.pubdate or 0,
+        owner_mid=video.owner.mid or 0, owner_name=video.owner.name, view=s.view or 0,
+        like=s.like or 0, coin=s.coin or 0, favorite=s.favorite or 0, source=source,
+    )
+
+
+def record_from_info(info: VideoInfo) -> VideoRecord:
+    s = info.stats
+    return VideoRecord(
+        bvid=info.bvid, title=info.title, cover=info.cover, aid=info.aid, tid=info.tid,
+        tname=info.tname, duration=info.duration or 0, pubdate=info.pubdate or 0,
+        owner_mid=info.owner.mid or 0, owner_name=info.owner.name, view=s.view or 0,
+        like=s.like or 0, coin=s.coin or 0, favorite=s.favorite or 0, tags=info.tags,
+    )
+
+
+def watch_event(item: HistoryItem) -> BehaviourEvent:
+    progress = item.progress if item.progress is not None else 0
+    return BehaviourEvent(
+        "watch", item.bvid, item.view_at, progress=progress, duration=item.duration or 0
+    )
+
+
+def fav_event(item: FavItem, media_id: int) -> BehaviourEvent:
+    return BehaviourEvent(
+        "fav", item.bvid, item.fav_time or 0, duration=item.duration or 0, source=str(media_id)
+    )
+
+
+def model_video(record: VideoRecord) -> Video:
+    return Video(
+        bvid=record.bvid, title=record.title, tags=record.tags or (),
+        author_mid=record.owner_mid, author_name=record.owner_name, duration=record.duration,
+        view=record.view, like=record.like, coin=record.coin, favorite=record.favorite,
+        partition=record.tid,
+    )
+
+
+def merge_events(events: Iterable[BehaviourEvent]) -> dict[str, Event]:
+    """One model event per video: the newest time, the furthest progress, every flag."""
+    merged: dict[str, dict] = {}
+    for e in events:
+        m = merged.setdefault(e.bvid, {"bvid": e.bvid, "at": 0, "progress": 0, "duration": 0})
+        m["at"] = max(m["at"], e.at)
+        m["duration"] = max(m["duration"], e.duration)
+        if e.kind == "watch":
+            if e.progress == -1 or m["progress"] == -1:
+                m["progress"] = -1
+            else:
+                m["progress"] = max(m["progress"], e.progress)
+        elif e.kind in ("like", "feedback_like"):
+            m["liked"] = True
+        elif e.kind == "coin":
+            m["coined"] = True
+        elif e.kind == "fav":
+            m["faved"] = True
+        elif e.kind == "feedback_dislike":
+            m["disliked"] = True
+        elif e.kind == "shown":
+            m["shown_ignored"] = True
+    for m in merged.values():
+        # Shown-but-ignored only counts while nothing else happened with the video.
+        if m.get("shown_ignored") and (m["progress"] or m.get("liked") or m.get("faved")):
+            m["shown_ignored"] = False
+    return {bvid: Event(**m) for bvid, m in merged.items()}

@@ -1,0 +1,48 @@
+"""The daily cookie check (§11): rotate the login cookies when bilibili asks for it, and
+try a refresh once when a call says the login is dead."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from bilibili import errors
+from bilibili.login import Credentials
+from worker.context import Context
+
+log = logging.getLogger(__name__)
+
+CHECK_EVERY_S = 86400
+
+
+def load_credentials(ctx: Context, mid: int) -> Credentials:
+    saved = ctx.store.credentials.load(mid)
+    if saved is None:
+        raise errors.NotLoggedIn("no stored credentials", code=-101)
+    return Credentials(saved.cookies, saved.refresh_token)
+
+
+def daily_check(ctx: Context, mid: int, creds: Credentials) -> Credentials:
+    """Rotate the cookies if bilibili wants it (at most one check a day)."""
+    checked = ctx.store.cursors.get(mid, "cookie_checked_at")
+    if time.time() - checked < CHECK_EVERY_S:
+        return creds
+    if ctx.refresher.needs_refresh(creds.cookies):
+        creds = _rotate(ctx, mid, creds)
+    ctx.store.cursors.set(mid, "cookie_checked_at", int(time.time()))
+    return creds
+
+
+def revive(ctx: Context, mid: int, creds: Credentials) -> Credentials:
+    """After -101: one refresh attempt; NotLoggedIn when the login is really dead."""
+    try:
+        return _rotate(ctx, mid, creds)
+    except (errors.NotLoggedIn, errors.BadRequest, errors.CsrfMismatch) as exc:
+        raise errors.NotLoggedIn(f"cookie refresh failed ({type(exc).__name__})") from None
+
+
+def _rotate(ctx: Context, mid: int, creds: Credentials) -> Credentials:
+    fresh = ctx.refresher.refresh(creds.cookies, creds.refresh_token)
+    ctx.store.credentials.save(mid, fresh.cookies, fresh.refresh_token)
+    log.info("user %s: bilibili cookies rotated", mid)
+    return fresh

@@ -1,0 +1,88 @@
+"""Turning scored candidates into the day's picks of CONTRACT.md: 热门精选 from the shared
+hot pools, 兴趣探索 from the user's own pool; nothing already watched, liked, favourited
+or disliked; nothing picked in the last 7 days unless the list would run short; at most
+two per UP主."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from store import VideoRecord
+
+MAX_PER_AUTHOR = 2
+HOT_SOURCES = ("hot", "weekly", "ranking")
+
+
+def split_candidates(
+    hot_pools: Mapping[str, list[VideoRecord]], user_pool: Iterable[VideoRecord]
+) -> tuple[list[VideoRecord], list[VideoRecord]]:
+    """(hot candidates, explore candidates), each video once, hot sources first."""
+    hot: dict[str, VideoRecord] = {}
+    for source in HOT_SOURCES:
+        for record in hot_pools.get(source, []):
+            hot.setdefault(record.bvid, record)
+    explore: dict[str, VideoRecord] = {}
+    for record in user_pool:
+        if record.bvid not in hot:
+            explore.setdefault(record.bvid, record)
+    return list(hot.values()), list(explore.values())
+
+
+def select(
+    candidates: list[VideoRecord],
+    scores: Mapping[str, float],
+    *,
+    n: int,
+    exclude: set[str],
+    recent: set[str],
+) -> list[VideoRecord]:
+    """The best ``n`` by score under the rules above."""
+    ranked = sorted(
+        (c for c in candidates if c.bvid not in exclude and c.bvid in scores),
+        key=lambda c: scores[c.bvid],
+        reverse=True,
+    )
+    chosen: list[VideoRecord] = []
+    per_author: dict[int, int] = {}
+    for allow_recent in (False, True):
+        for record in ranked:
+            if len(chosen) >= n:
+                return chosen
+            if record in chosen or (record.bvid in recent and not allow_recent):
+                continue
+            if record.owner_mid and per_author.get(record.owner_mid, 0) >= MAX_PER_AUTHOR:
+                continue
+            chosen.append(record)
+            per_author[record.owner_mid] = per_author.get(record.owner_mid, 0) + 1
+    return chosen
+
+
+def pick_json(record: VideoRecord, rating: int, reasons: list[str]) -> dict[str, Any]:
+    return {
+        "bvid": record.bvid,
+        "title": record.title,
+        "cover": record.cover,
+        "author": {"mid": record.owner_mid, "name": record.owner_name},
+        "duration": record.duration,
+        "stats": {
+            "view": record.view, "like": record.like, "coin": record.coin,
+            "favorite": record.favorite,
+        },
+        "rating": max(0, min(100, int(rating))),
+        "reasons": reasons,
+        "source": record.source if record.source in (*HOT_SOURCES, "related", "feed") else "hot",
+    }
+
+
+def build_section(
+    chosen: list[VideoRecord],
+    scores: Mapping[str, float],
+    reasons_for: Callable[[list[VideoRecord]], list[list[str]]],
+    rating_for: Callable[[float], int],
+) -> list[dict[str, Any]]:
+    reasons = reasons_for(chosen) if chosen else []
+    return [
+        pick_json(record, rating_for(scores[record.bvid]), reasons[i] or ["热门视频"])
+        for i, record in enumerate(chosen)
+    ]

@@ -1,0 +1,60 @@
+"""The sync step of a user's refresh: login check, behaviour, candidate pool."""
+
+from __future__ import annotations
+
+import logging
+
+from bilibili import errors
+from worker.candidates import refresh_hot, refresh_user_pool
+from worker.context import Context
+from worker.cookies import daily_check, load_credentials, revive
+from worker.sync import BehaviourSync, SyncReport
+
+log = logging.getLogger(__name__)
+
+
+def sync_user(ctx: Context, mid: int) -> SyncReport:
+    """Bring the user's events and candidate pool up to date.
+
+    Raises NotLoggedIn when the login is dead even after a cookie refresh; risk control
+    and transient errors propagate for the task to retry later. Events stored before an
+    error stay stored (each page is appended as it arrives).
+    """
+    store = ctx.store
+
+    def progress(value: float, message: str) -> None:
+        store.status.set(mid, "syncing", progress=value, message=message)
+
+    if not store.pools.has_hot() and store.pools.claim_hot_refresh(ttl_s=600):
+        # A fresh installation: beat's first hot refresh is a period away.
+        progress(0.02, "正在获取热门榜单")
+        refresh_hot(store, ctx.client, ctx.limits)
+    progress(0.05, "正在检查登录状态")
+    creds = load_credentials(ctx, mid)
+    try:
+        creds = daily_check(ctx, mid, creds)
+    except errors.NotLoggedIn:
+        creds = revive(ctx, mid, creds)
+    sync = BehaviourSync(
+        store,
+        ctx.client,
+        first_sync_pages=ctx.settings.first_sync_pages,
+        backfill_pages=ctx.settings.backfill_pages,
+        metadata_cap=ctx.settings.metadata_per_sync,
+        first_metadata=ctx.settings.first_sync_metadata,
+    )
+    try:
+        report = sync.run(mid, creds.cookies, progress)
+    except errors.NotLoggedIn:
+        creds = revive(ctx, mid, creds)
+        report = sync.run(mid, creds.cookies, progress)
+    progress(0.6, "正在寻找兴趣探索的候选视频")
+    refresh_user_pool(
+        store, ctx.client, mid, creds.cookies, ctx.limits,
+        related=report.related, seeds=report.strong_positives, first=report.first,
+    )
+    log.info(
+        "user %s synced: %d new events, %d videos fetched", mid, report.new_events,
+        report.metadata_fetched,
+    )
+    return report
