@@ -172,15 +172,14 @@ def web_factory(settings: Settings) -> Iterator[Callable[..., ServerThread]]:
         server.stop()
 
 
-@pytest.fixture
-def celery_worker(fast_settings: Settings) -> Iterator[subprocess.Popen]:
-    """A real worker process consuming both queues, as deployed (minus the pool kind)."""
+def start_worker(settings: Settings, queues: str = "sync_first,sync,ml") -> subprocess.Popen:
+    """A real worker process with these settings (solo pool), once it says it is ready."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--queues", "sync_first,sync,ml",
-         "--pool", "solo", "--hostname", f"test-{os.getpid()}@%h", "--loglevel", "INFO",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--queues", queues,
+         "--pool", "solo", "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT,
-        env=settings_env(fast_settings),
+        env=settings_env(settings),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -200,12 +199,23 @@ def celery_worker(fast_settings: Settings) -> Iterator[subprocess.Popen]:
         proc.kill()
         pytest.fail("celery worker did not start:\n" + "".join(lines[-40:]))
     proc.output = lines  # type: ignore[attr-defined]
-    yield proc
+    return proc
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture
+def celery_worker(fast_settings: Settings) -> Iterator[subprocess.Popen]:
+    """A real worker process consuming every queue, as deployed (minus the pool kind)."""
+    proc = start_worker(fast_settings)
+    yield proc
+    stop_worker(proc)
 
 
 def wait_for(predicate: Callable[[], object], timeout_s: float = 20.0, what: str = "") -> object:
