@@ -31,9 +31,9 @@ from store import Store
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-for-bilirec-tests-only-0123456789"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-# Keys Celery's Redis transport keeps; the per-test cleanup leaves them alone so a running
-# worker keeps its queue bindings.
-_CELERY_PREFIXES = (b"_kombu", b"unacked", b"celery", b"sync", b"ml", b"sync_first")
+# Celery's queue bindings: the per-test cleanup keeps them (routing needs them) and empties
+# everything else, queued tasks included, so no test inherits another's work.
+_KEEP_PREFIXES = (b"_kombu.binding",)
 
 
 def missing(what: str, how: str) -> None:
@@ -69,7 +69,7 @@ def redis_url() -> Iterator[str]:
 def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url)
     yield client
-    doomed = [k for k in client.scan_iter() if not k.startswith(_CELERY_PREFIXES)]
+    doomed = [k for k in client.scan_iter() if not k.startswith(_KEEP_PREFIXES)]
     if doomed:
         client.delete(*doomed)
 

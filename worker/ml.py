@@ -38,20 +38,28 @@ class TrainOutcome:
     reason: str
 
 
-def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
+def load_state(store: Store, mid: int):  # noqa: ANN201 - (UserModelState, trained_seq)
+    """The user's stored model and the last event it saw; a new one when there is none
+    or it cannot be read (an older format, corrupt bytes)."""
     rec = recommender()
     stored = store.models.load(mid)
-    state, seen = rec.new_state(), 0
     if stored is not None:
         try:
-            state, seen = rec.load(stored[0]), stored[1].trained_seq
-        except ValueError as exc:  # unknown format version or corrupt bytes
+            return rec.load(stored[0]), stored[1].trained_seq
+        except ValueError as exc:
             log.warning("user %s: stored model unreadable (%s); training anew", mid, exc)
+    return rec.new_state(), 0
+
+
+def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
+    rec = recommender()
+    state, seen = load_state(store, mid)
     last = store.events.last_seq(mid)
     new = _examples(store, store.events.since(mid, seen, limit=NEW_EVENTS_CAP))
     replay = _examples(store, store.events.sample(mid, seen, REPLAY_SAMPLE)) if seen else []
     if not new:
-        return state, TrainOutcome(state.trained, False, _auc(stored), "没有新的行为记录")
+        meta = store.models.meta(mid)
+        return state, TrainOutcome(state.trained, False, meta.auc if meta else None, "nothing new")
     report = rec.update(state, new, replay)
     if report.accepted:
         meta = ModelMeta(
@@ -106,10 +114,6 @@ def _examples(store: Store, events: list[BehaviourEvent]) -> list[tuple[Event, V
     merged = merge_events(events)
     records = store.videos.get_many(list(merged))
     return [(merged[b], model_video(records[b])) for b in merged if b in records]
-
-
-def _auc(stored) -> float | None:  # noqa: ANN001
-    return stored[1].auc if stored is not None else None
 
 
 def _fallback_rating(score: float) -> int:

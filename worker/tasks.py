@@ -7,11 +7,14 @@ the web reads it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterator
 
 from celery import shared_task
+from celery.exceptions import Retry
 
 from bilibili import errors
 from worker.app import ML_QUEUE, SYNC_QUEUE
@@ -35,6 +38,29 @@ def _finish(ctx: Context, mid: int, token: str, state: str, message: str, **kw) 
     ctx.store.locks.release(mid, token)
 
 
+def _still_wanted(ctx: Context, mid: int, token: str) -> bool:
+    """False (lock freed) once the user logged out or their login expired. After a logout
+    mid-step, whatever the step wrote since is deleted again."""
+    if ctx.store.users.is_active(mid):
+        return True
+    if ctx.store.users.get(mid) is None:
+        ctx.store.forget_user(mid)
+    ctx.store.locks.release(mid, token)
+    return False
+
+
+@contextlib.contextmanager
+def _guarded(ctx: Context, mid: int, token: str) -> Iterator[None]:
+    """A bug or an unexpected failure ends the refresh cleanly: lock freed, state said."""
+    try:
+        yield
+    except Retry:
+        raise
+    except Exception:
+        log.exception("user %s: refresh step failed", mid)
+        _finish(ctx, mid, token, _idle_state(ctx, mid), "生成推荐时出错，下次刷新会再试")
+
+
 def _idle_state(ctx: Context, mid: int) -> str:
     """"ready" while older picks exist (a failed refresh does not hide them), else error."""
     return "ready" if ctx.store.picks.latest_date(mid) else "error"
@@ -45,9 +71,13 @@ def _idle_state(ctx: Context, mid: int) -> str:
 def refresh_user(self, mid: int, lock_token: str) -> None:
     """Sync step of a refresh; on success hands over to train_user on the ml queue."""
     ctx = _ctx(self)
-    if not ctx.store.users.is_active(mid):
-        ctx.store.locks.release(mid, lock_token)
+    if not _still_wanted(ctx, mid, lock_token):
         return
+    with _guarded(ctx, mid, lock_token):
+        _refresh(self, ctx, mid, lock_token)
+
+
+def _refresh(task, ctx: Context, mid: int, lock_token: str) -> None:  # noqa: ANN001
     try:
         report = sync_user(ctx, mid)
     except errors.NotLoggedIn:
@@ -60,17 +90,23 @@ def refresh_user(self, mid: int, lock_token: str) -> None:
         ctx.store.status.set(mid, "queued", message=(
             f"bilibili 要求放慢请求（风控），{minutes} 分钟后自动继续"
         ))
-        raise self.retry(countdown=exc.seconds + 1, max_retries=None) from None
+        raise task.retry(countdown=exc.seconds + 1, max_retries=None) from None
     except (errors.Transient, errors.RiskControl) as exc:
-        retries = self.request.retries
+        retries = task.request.retries
         if retries < len(RETRY_DELAYS_S):
             delay = RETRY_DELAYS_S[retries]
             why = "网络或服务器错误"
             if isinstance(exc, errors.RiskControl):
                 why = "bilibili 要求放慢请求"
             ctx.store.status.set(mid, "queued", message=f"{why}，{delay // 60} 分钟后重试")
-            raise self.retry(countdown=delay) from None
+            raise task.retry(countdown=delay) from None
         _finish(ctx, mid, lock_token, _idle_state(ctx, mid), "bilibili 多次无响应，明天会再试")
+        return
+    except errors.BiliError as exc:  # a request bilibili calls wrong: a bug, not retried
+        log.error("user %s: sync failed: %s", mid, exc)
+        _finish(ctx, mid, lock_token, _idle_state(ctx, mid), "同步出错，下次刷新会再试")
+        return
+    if not _still_wanted(ctx, mid, lock_token):
         return
     ctx.store.status.set(mid, "training", progress=0.7, message="正在学习你的口味")
     info = {
@@ -85,31 +121,37 @@ def train_user(self, mid: int, lock_token: str, info: dict) -> None:
     ctx = _ctx(self)
     from worker import ml  # noqa: PLC0415 - the sync worker never loads TensorFlow
 
-    if not ctx.store.users.is_active(mid):
-        ctx.store.locks.release(mid, lock_token)
+    if not _still_wanted(ctx, mid, lock_token):
         return
-    _, outcome = ml.train(ctx.store, mid)
-    info = {**info, "trained": outcome.trained, "auc": outcome.auc}
-    ctx.store.status.set(mid, "scoring", progress=0.85, message="正在挑选今天的推荐")
-    score_user.apply_async(args=[mid, lock_token, info], queue=ML_QUEUE)
+    with _guarded(ctx, mid, lock_token):
+        _, outcome = ml.train(ctx.store, mid)
+        info = {**info, "trained": outcome.trained, "auc": outcome.auc}
+        ctx.store.status.set(mid, "scoring", progress=0.85, message="正在挑选今天的推荐")
+        score_user.apply_async(args=[mid, lock_token, info], queue=ML_QUEUE)
 
 
 @shared_task(bind=True, name="bilirec.score_user", acks_late=True)
 def score_user(self, mid: int, lock_token: str, info: dict | None = None) -> None:
     ctx = _ctx(self)
+    info = info or {}
+    if not _still_wanted(ctx, mid, lock_token):
+        return
+    with _guarded(ctx, mid, lock_token):
+        _score(ctx, mid, lock_token, info)
+
+
+def _score(ctx: Context, mid: int, lock_token: str, info: dict) -> None:
     from worker import ml  # noqa: PLC0415
 
-    info = info or {}
     store = ctx.store
-    if not store.users.is_active(mid):
-        store.locks.release(mid, lock_token)
-        return
     today = dt.datetime.now(ctx.settings.tz).date()
     store.events.append(mid, ml.shown_events(store, mid, today))
-    state = _load_state(store, mid)
+    state, _ = ml.load_state(store, mid)
     doc = ml.score(store, mid, state, today=today, per_list=ctx.settings.picks_per_list)
     now = dt.datetime.now(ctx.settings.tz)
     doc["generated_at"] = now.isoformat(timespec="milliseconds")
+    if not _still_wanted(ctx, mid, lock_token):
+        return
     store.picks.save(mid, today.isoformat(), doc)
     if state.trained:
         store.models.save_profile(mid, ml.recommender().profile(state))
@@ -119,19 +161,6 @@ def score_user(self, mid: int, lock_token: str, info: dict | None = None) -> Non
         token = store.locks.acquire(mid)
         if token is not None:
             refresh_user.apply_async(args=[mid, token], queue=SYNC_QUEUE)
-
-
-def _load_state(store, mid: int):  # noqa: ANN001, ANN202
-    from worker import ml  # noqa: PLC0415
-
-    rec = ml.recommender()
-    stored = store.models.load(mid)
-    if stored is None:
-        return rec.new_state()
-    try:
-        return rec.load(stored[0])
-    except ValueError:
-        return rec.new_state()
 
 
 def _ready_message(state, info: dict) -> str:  # noqa: ANN001

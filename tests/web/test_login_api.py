@@ -121,3 +121,15 @@ def test_refresh_while_queued_is_a_no_op(web, sim, store):
 def test_healthz(web):
     resp = requests.get(f"{web.url}/healthz", timeout=10)
     assert resp.status_code == 200 and resp.json() == {"redis": "ok"}
+
+
+def test_refresh_after_login_expired_queues_nothing(web, sim, store):
+    http, session = log_in(web.url, sim)
+    mid = session["mid"]
+    store.locks.release(mid, store.redis.get(f"user:{mid}:lock:refresh").decode())
+    store.users.deactivate(mid)
+    store.status.set(mid, "login_expired", message="bilibili 登录已失效，请重新扫码登录")
+    resp = http.post(f"{web.url}/api/refresh",
+                     headers={"X-CSRF-Token": session["csrf_token"]}, timeout=10)
+    assert resp.status_code == 202 and resp.json() == {"state": "login_expired"}
+    assert not store.locks.held(mid)

@@ -1,0 +1,80 @@
+"""Training and scoring steps on a real Redis, with hand-made histories and pools."""
+
+import datetime as dt
+
+from store import BehaviourEvent, Store, UserProfile, VideoRecord
+from worker import ml
+from worker.tasks import _still_wanted
+
+TODAY = dt.date(2026, 11, 28)
+
+
+def _pool(store: Store, n: int = 60) -> list[VideoRecord]:
+    records = [
+        VideoRecord(f"BV1{i:09d}".replace("0", "A"), title=f"视频{i}", owner_mid=i % 25 + 1,
+                    owner_name=f"UP{i % 25}", tid=17 + i % 3, duration=300, view=1000 * (i + 1),
+                    like=50 * (i % 7 + 1), coin=5, favorite=10 * (i % 5 + 1),
+                    tags=("游戏", f"标签{i % 6}"), source="hot" if i < n // 2 else "related")
+        for i in range(n)
+    ]
+    store.videos.put(records)
+    store.pools.put_hot("hot", records[: n // 2])
+    store.pools.put_user(1, records[n // 2:])
+    return records
+
+
+def test_cold_start_ranks_by_quality_and_says_so(store: Store):
+    records = _pool(store)
+    store.events.append(1, [BehaviourEvent("watch", records[0].bvid, 10, progress=-1,
+                                           duration=300)])
+    state, outcome = ml.train(store, 1)
+    assert not outcome.trained and not state.trained
+    doc = ml.score(store, 1, state, today=TODAY, per_list=10)
+    assert len(doc["hot"]) == 10 and len(doc["explore"]) == 10
+    assert records[0].bvid not in {p["bvid"] for p in doc["hot"]}  # already watched
+    ratings = [p["rating"] for p in doc["hot"]]
+    assert ratings == sorted(ratings, reverse=True) and all(0 <= r <= 100 for r in ratings)
+    assert all(p["reasons"] for p in doc["hot"] + doc["explore"])
+
+
+def test_dislikes_and_feedback_are_never_picked(store: Store):
+    records = _pool(store)
+    disliked = {r.bvid for r in records[:5]}
+    store.events.append(1, [BehaviourEvent("feedback_dislike", b, 1) for b in disliked])
+    state, _ = ml.train(store, 1)
+    doc = ml.score(store, 1, state, today=TODAY, per_list=30)
+    assert not disliked & {p["bvid"] for p in doc["hot"] + doc["explore"]}
+
+
+def test_yesterdays_ignored_picks_become_shown_events(store: Store):
+    records = _pool(store)
+    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    store.picks.save(1, yesterday, {"hot": [{"bvid": records[1].bvid}], "explore": []})
+    events = ml.shown_events(store, 1, TODAY)
+    assert [(e.kind, e.bvid) for e in events] == [("shown", records[1].bvid)]
+    store.events.append(1, events)
+    assert records[1].bvid not in store.events.touched(1)  # shown is not "seen"
+
+
+def test_logout_mid_refresh_deletes_what_the_step_wrote(store: Store):
+    store.users.activate(UserProfile(1, "u"))
+    token = store.locks.acquire(1)
+    assert _still_wanted(_Ctx(store), 1, token)
+    store.forget_user(1)
+    store.events.append(1, [BehaviourEvent("like", "BV1xx411c7mD", 0)])  # a late write
+    token = store.locks.acquire(1)
+    assert not _still_wanted(_Ctx(store), 1, token)
+    assert not [k for k in store.redis.scan_iter() if k.startswith(b"user:1")]
+
+
+def test_expired_login_keeps_data(store: Store):
+    store.users.activate(UserProfile(1, "u"))
+    store.events.append(1, [BehaviourEvent("like", "BV1xx411c7mD", 0)])
+    store.users.deactivate(1)
+    assert not _still_wanted(_Ctx(store), 1, store.locks.acquire(1))
+    assert store.events.count(1) == 1 and not store.locks.held(1)
+
+
+class _Ctx:
+    def __init__(self, store: Store) -> None:
+        self.store = store
