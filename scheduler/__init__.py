@@ -1,8 +1,2 @@
-"""Celery beat: ``celery -A scheduler beat`` runs the schedule of ``scheduler.schedule``."""
-
-from __future__ import annotations
-
-from scheduler.schedule import beat_schedule
-from worker.celery import app, settings
-
-app.conf.beat_schedule = beat_schedule(settings)
+"""Celery beat: ``celery -A scheduler beat`` finds the app in ``scheduler.celery``, which
+adds the schedule of ``scheduler.schedule`` to the worker's app."""

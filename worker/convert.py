@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bilibili.entities import FavItem, HistoryItem, ListVideo, VideoInfo
 from models.entities import Event, Video
 from store import BehaviourEvent, VideoRecord
 
 
-def record_from_list(video: ListVideo, source: str = "") -> VideoRecord:
+def record_from_list(video: ListVideo | VideoInfo, source: str = "") -> VideoRecord:
+    """A cache record from anything carrying the shared Arc fields (lists, view/detail)."""
     s = video.stats
     return VideoRecord(
         bvid=video.bvid, title=video.title, cover=video.cover, aid=video.aid, tid=video.tid,
@@ -20,13 +22,7 @@ def record_from_list(video: ListVideo, source: str = "") -> VideoRecord:
 
 
 def record_from_info(info: VideoInfo) -> VideoRecord:
-    s = info.stats
-    return VideoRecord(
-        bvid=info.bvid, title=info.title, cover=info.cover, aid=info.aid, tid=info.tid,
-        tname=info.tname, duration=info.duration or 0, pubdate=info.pubdate or 0,
-        owner_mid=info.owner.mid or 0, owner_name=info.owner.name, view=s.view or 0,
-        like=s.like or 0, coin=s.coin or 0, favorite=s.favorite or 0, tags=info.tags,
-    )
+    return replace(record_from_list(info), tags=info.tags)
 
 
 def watch_event(item: HistoryItem) -> BehaviourEvent:
