@@ -107,7 +107,9 @@ def shown_events(store: Store, mid: int, today: dt.date) -> list[BehaviourEvent]
     yesterday = (today - dt.timedelta(days=1)).isoformat()
     doc = store.picks.get(mid, yesterday) or {}
     picked = [p["bvid"] for s in ("hot", "explore") for p in doc.get(s, []) if "bvid" in p]
-    return [BehaviourEvent("shown", b, int(time.time()), source=yesterday) for b in picked]
+    opened = store.events.touched(mid)
+    return [BehaviourEvent("shown", b, int(time.time()), source=yesterday)
+            for b in picked if b not in opened]
 
 
 def _examples(store: Store, events: list[BehaviourEvent]) -> list[tuple[Event, Video]]:

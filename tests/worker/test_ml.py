@@ -49,7 +49,9 @@ def test_dislikes_and_feedback_are_never_picked(store: Store):
 def test_yesterdays_ignored_picks_become_shown_events(store: Store):
     records = _pool(store)
     yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
-    store.picks.save(1, yesterday, {"hot": [{"bvid": records[1].bvid}], "explore": []})
+    store.picks.save(1, yesterday, {"hot": [{"bvid": records[1].bvid}],
+                                    "explore": [{"bvid": records[2].bvid}]})
+    store.events.append(1, [BehaviourEvent("watch", records[2].bvid, 5, progress=-1)])
     events = ml.shown_events(store, 1, TODAY)
     assert [(e.kind, e.bvid) for e in events] == [("shown", records[1].bvid)]
     store.events.append(1, events)
