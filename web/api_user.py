@@ -105,9 +105,13 @@ def profile(session: Session):
     if meta is not None:
         trained_at = _iso(meta.trained_at, web_context().settings.tz)
         model = {"trained_at": trained_at, "auc": meta.auc, "version": meta.version}
+    tags = [{"name": t.get("name"), "weight": t.get("weight")} for t in taste.get("tags", [])]
+    authors = [
+        {"mid": a.get("mid"), "name": a.get("name"), "weight": a.get("weight")}
+        for a in taste.get("authors", [])
+    ]
     return jsonify(
-        tags=taste.get("tags", []), authors=taste.get("authors", []),
-        events=store.events.count(session.mid), model=model,
+        tags=tags, authors=authors, events=store.events.count(session.mid), model=model
     )
 
 

@@ -68,11 +68,11 @@ def test_profile_before_and_after_a_model(web, sim, store):
     }
     mid = session["mid"]
     store.models.save(mid, b"w", ModelMeta(1764280800.0, 0.75, 1, 3, 3))
-    store.models.save_profile(mid, {"tags": [{"name": "原神", "weight": 0.9}],
+    store.models.save_profile(mid, {"tags": [{"name": "原神", "weight": 0.9, "count": 4}],
                                     "authors": [{"mid": 5, "name": "UP", "weight": 0.5}]})
     body = http.get(f"{web.url}/api/profile", timeout=10).json()
     assert body["tags"] == [{"name": "原神", "weight": 0.9}]
-    assert body["authors"][0]["mid"] == 5
+    assert body["authors"] == [{"mid": 5, "name": "UP", "weight": 0.5}]
     assert body["model"] == {
         "trained_at": "2025-11-28T06:00:00.000+08:00", "auc": 0.75, "version": 1
     }
