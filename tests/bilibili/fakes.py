@@ -13,9 +13,12 @@ from urllib.parse import urlsplit
 import requests
 from urllib3 import HTTPHeaderDict
 
+from bilibili.client import BiliClient
 from bilibili.gate import NoGate
 from bilibili.http import Hosts, Transport
 from bilibili.retry import RetryPolicy
+from bilibili.wbi import WbiKeys
+from tests.bilibili import doc_examples
 
 BASE = "http://bili.test"
 
@@ -118,3 +121,18 @@ USER = {
     "sid": "sid1",
     "buvid3": "DEVICE-infoc",
 }
+
+
+def doc(name: str) -> dict:
+    """One of the documented example answers of ``doc_examples``, decoded."""
+    return json.loads(getattr(doc_examples, name))
+
+
+def data(name: str):  # noqa: ANN201 - any JSON value
+    return doc(name)["data"]
+
+
+def make(fake: FakeBili, **kwargs) -> BiliClient:
+    """A client on the fake server, signing with the doc's example WBI keys."""
+    keys = WbiKeys.fixed("7cd084941338484aae1ad9425b84077c", "4932caff0ff746eab6f01bf08b70ac45")
+    return BiliClient(transport(fake), wbi_keys=keys, retry=fast_retry(), **kwargs)
