@@ -138,3 +138,12 @@ def test_cookie_refresh_when_bilibili_asks(synced, store):
     # The next day's sync works with the rotated cookies.
     control("POST", "/advance_day", json={"days": 1})
     assert sync_user(context_for(settings), mid).new_events > 0
+
+
+def test_hidden_likes_and_coins_are_an_empty_source(world, store):
+    settings, control = world
+    mid = log_in_directly(settings, control, store, 10005)  # hides likes and coins (53013)
+    report = sync_user(context_for(settings), mid)
+    kinds = {e.kind for e in store.events.all(mid)}
+    assert report.likes_hidden and "watch" in kinds
+    assert not kinds & {"like", "coin"}
