@@ -44,16 +44,18 @@ def select(
         reverse=True,
     )
     chosen: list[VideoRecord] = []
+    taken: set[str] = set()
     per_author: dict[int, int] = {}
     for allow_recent in (False, True):
         for record in ranked:
             if len(chosen) >= n:
                 return chosen
-            if record in chosen or (record.bvid in recent and not allow_recent):
+            if record.bvid in taken or (record.bvid in recent and not allow_recent):
                 continue
             if record.owner_mid and per_author.get(record.owner_mid, 0) >= MAX_PER_AUTHOR:
                 continue
             chosen.append(record)
+            taken.add(record.bvid)
             per_author[record.owner_mid] = per_author.get(record.owner_mid, 0) + 1
     return chosen
 
