@@ -33,6 +33,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     secret_key: str = field(repr=False)
+    # During a key rotation: the previous secret, still read, replaced on the next write.
+    secret_key_old: str = field(default="", repr=False)
     redis_url: str = "redis://127.0.0.1:6379/0"
     api_base: str = "https://api.bilibili.com"
     passport_base: str = "https://passport.bilibili.com"
@@ -50,6 +52,10 @@ class Settings:
     cooldown_352_min: float = 10.0
     http_timeout_s: float = 10.0
     qr_per_client_per_min: int = 10
+    # Behind compose's port mapping every client has the same address: a cap for all.
+    qr_global_per_min: int = 30
+    qr_polls_per_min: int = 60
+    qr_poll_global_per_min: int = 600
     refresh_min_interval_s: float = 60.0
     session_ttl_days: float = 30.0
     refresh_lock_ttl_s: float = 3 * 3600.0
@@ -95,6 +101,7 @@ class Settings:
         reader = _Reader(env)
         settings = cls(
             secret_key=_secret(env),
+            secret_key_old=_secret(env, "BILIREC_SECRET_KEY_OLD", required=False),
             redis_url=reader.text("REDIS_URL", cls.redis_url),
             api_base=reader.url("API_BASE", cls.api_base),
             passport_base=reader.url("PASSPORT_BASE", cls.passport_base),
@@ -113,6 +120,11 @@ class Settings:
             http_timeout_s=reader.number("HTTP_TIMEOUT_S", cls.http_timeout_s),
             qr_per_client_per_min=int(
                 reader.number("QR_PER_CLIENT_PER_MIN", cls.qr_per_client_per_min, integer=True)
+            ),
+            qr_global_per_min=reader.count("QR_GLOBAL_PER_MIN", cls.qr_global_per_min),
+            qr_polls_per_min=reader.count("QR_POLLS_PER_MIN", cls.qr_polls_per_min),
+            qr_poll_global_per_min=reader.count(
+                "QR_POLL_GLOBAL_PER_MIN", cls.qr_poll_global_per_min
             ),
             refresh_min_interval_s=reader.number(
                 "REFRESH_MIN_INTERVAL_S", cls.refresh_min_interval_s, zero=True
@@ -143,21 +155,25 @@ class Settings:
         return settings
 
 
-def _secret(env: Mapping[str, str]) -> str:
-    value = env.get("BILIREC_SECRET_KEY", "").strip()
-    path = env.get("BILIREC_SECRET_KEY_FILE", "").strip()
+def _secret(env: Mapping[str, str], name: str = "BILIREC_SECRET_KEY", *,
+            required: bool = True) -> str:
+    """``name`` or the file named by ``name``_FILE; "" when optional and unset."""
+    value = env.get(name, "").strip()
+    path = env.get(name + "_FILE", "").strip()
     if not value and path:
         try:
             value = Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise SettingsError(
-                f"BILIREC_SECRET_KEY_FILE={path} cannot be read ({exc.strerror}).\n{SECRET_HELP}"
+                f"{name}_FILE={path} cannot be read ({exc.strerror}).\n{SECRET_HELP}"
             ) from None
     if not value:
+        if not required:
+            return ""
         raise SettingsError(SECRET_HELP)
     if len(value) < MIN_SECRET_LEN:
         raise SettingsError(
-            f"The secret key has {len(value)} characters; at least {MIN_SECRET_LEN} are needed.\n"
+            f"{name} has {len(value)} characters; at least {MIN_SECRET_LEN} are needed.\n"
             + SECRET_HELP
         )
     return value

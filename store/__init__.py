@@ -67,6 +67,7 @@ class Store:
         redis_url: str,
         secret_key: str,
         *,
+        old_secret_key: str = "",
         session_ttl_s: float = 30 * 86400,
         lock_ttl_s: float = 3 * 3600,
         video_ttl_s: float = 14 * 86400,
@@ -74,7 +75,7 @@ class Store:
         r = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
         return cls(
             redis=r,
-            credentials=CredentialStore(r, Cipher(secret_key)),
+            credentials=CredentialStore(r, Cipher(secret_key, old_secrets=[old_secret_key])),
             sessions=SessionStore(r, ttl_s=session_ttl_s),
             users=UserStore(r),
             status=StatusStore(r),
@@ -96,6 +97,7 @@ class Store:
         return cls.connect(
             settings.redis_url,
             settings.secret_key,
+            old_secret_key=settings.secret_key_old,
             session_ttl_s=settings.session_ttl_days * 86400,
             lock_ttl_s=settings.refresh_lock_ttl_s,
             video_ttl_s=settings.video_ttl_days * 86400,

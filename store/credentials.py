@@ -32,7 +32,10 @@ class CredentialStore:
         token = self._r.get(keys.credentials(mid))
         if token is None:
             return None
-        doc = codec.load(self._cipher.decrypt(token))
+        plaintext = self._cipher.decrypt(token)
+        if self._cipher.needs_rotation(token):
+            self._reencrypt(mid, token, plaintext)
+        doc = codec.load(plaintext)
         assert doc is not None
         cookies = doc.get("cookies")
         if not isinstance(cookies, dict):
@@ -42,6 +45,21 @@ class CredentialStore:
             refresh_token=str(doc.get("refresh_token") or ""),
             saved_at=float(doc.get("saved_at") or 0.0),
         )
+
+    def _reencrypt(self, mid: int, old_token: bytes, plaintext: bytes) -> None:
+        """Write a value read under an old secret again under the current one, unless a
+        concurrent save replaced it meanwhile."""
+        key = keys.credentials(mid)
+        with self._r.pipeline() as pipe:
+            try:
+                pipe.watch(key)
+                if pipe.get(key) != old_token:
+                    return
+                pipe.multi()
+                pipe.set(key, self._cipher.encrypt(plaintext), keepttl=True)
+                pipe.execute()
+            except redis.WatchError:
+                pass
 
     def delete(self, mid: int) -> None:
         self._r.delete(keys.credentials(mid))

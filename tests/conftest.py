@@ -172,12 +172,14 @@ def web_factory(settings: Settings) -> Iterator[Callable[..., ServerThread]]:
         server.stop()
 
 
-def start_worker(settings: Settings, queues: str = "sync_first,sync,ml") -> subprocess.Popen:
+def start_worker(
+    settings: Settings, queues: str = "sync_first,sync,ml", loglevel: str = "INFO"
+) -> subprocess.Popen:
     """A real worker process with these settings (solo pool), once it says it is ready."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "worker", "worker", "--queues", queues,
          "--pool", "solo", "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
-         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+         "--loglevel", loglevel, "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT,
         env=settings_env(settings),
         stdout=subprocess.PIPE,

@@ -28,9 +28,11 @@ _KEY = re.compile(r"[0-9A-Za-z]{1,64}")
 @bp.post("/api/login/qrcode")
 def qrcode():
     ctx = web_context()
-    limit = ctx.settings.qr_per_client_per_min
-    if not ctx.store.limits.allow("qr", request.remote_addr or "?", limit=limit, window_s=60):
-        raise ApiError(429, "二维码请求过于频繁，请一分钟后再试")
+    _limit(ctx, "qr", request.remote_addr or "?", ctx.settings.qr_per_client_per_min,
+           "二维码请求过于频繁，请一分钟后再试")
+    # Behind compose's port mapping every client has the same address: a cap for all too.
+    _limit(ctx, "qr", "all", ctx.settings.qr_global_per_min,
+           "本站二维码请求过多，请一分钟后再试")
     with bilibili_errors():
         qr = ctx.login.generate(device_ids(ctx))
     ctx.store.qr.remember(qr.qrcode_key)
@@ -45,6 +47,9 @@ def poll():
     if not _KEY.fullmatch(key):
         raise ApiError(400, "qrcode_key 格式错误（最多 64 位字母或数字）")
     ctx = web_context()
+    _limit(ctx, "qr-poll", key, ctx.settings.qr_polls_per_min, "查询登录状态过于频繁，请稍后再试")
+    _limit(ctx, "qr-poll", "all", ctx.settings.qr_poll_global_per_min,
+           "本站登录查询过多，请稍后再试")
     if ctx.store.qr.succeeded(key):
         return jsonify(status=PollState.SUCCESS.value)
     if not ctx.store.qr.known(key):
@@ -55,6 +60,12 @@ def poll():
             assert result.credentials is not None
             log_in(ctx, key, result.credentials)
     return jsonify(status=result.state.value)
+
+
+def _limit(ctx: WebContext, name: str, who: str, per_min: int, message: str) -> None:
+    """429 once ``who`` made more than ``per_min`` calls of ``name`` this minute."""
+    if not ctx.store.limits.allow(name, who, limit=per_min, window_s=60):
+        raise ApiError(429, message)
 
 
 def log_in(ctx: WebContext, qrcode_key: str, credentials: Credentials) -> None:

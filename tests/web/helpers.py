@@ -21,3 +21,19 @@ def log_in(
     assert poll.json() == {"status": "success"}
     session = http.get(f"{web_url}/api/session", timeout=10).json()
     return http, session
+
+
+def redis_values(r, key: bytes) -> list[bytes]:
+    """Every value stored under a key, whatever its type (fields and members included)."""
+    kind = r.type(key)
+    if kind == b"string":
+        return [r.get(key) or b""]
+    if kind == b"hash":
+        return [b for pair in r.hgetall(key).items() for b in pair]
+    if kind == b"list":
+        return r.lrange(key, 0, -1)
+    if kind == b"set":
+        return list(r.smembers(key))
+    if kind == b"zset":
+        return r.zrange(key, 0, -1)
+    return []

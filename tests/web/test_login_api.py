@@ -4,7 +4,7 @@ import base64
 
 import requests
 
-from tests.web.helpers import log_in
+from tests.web.helpers import log_in, redis_values
 
 
 def test_qrcode_answer_shape(web):
@@ -82,21 +82,6 @@ def test_allowed_mids_refuse_others(web_factory, sim, store):
     assert http.get(f"{web.url}/api/session", timeout=10).json()["logged_in"] is False
 
 
-def _values(r, key: bytes) -> list[bytes]:
-    kind = r.type(key)
-    if kind == b"string":
-        return [r.get(key) or b""]
-    if kind == b"hash":
-        return [b for pair in r.hgetall(key).items() for b in pair]
-    if kind == b"list":
-        return r.lrange(key, 0, -1)
-    if kind == b"set":
-        return list(r.smembers(key))
-    if kind == b"zset":
-        return r.zrange(key, 0, -1)
-    return []
-
-
 def test_logout_deletes_everything(web, sim, store):
     http, session = log_in(web.url, sim)
     mid = session["mid"]
@@ -110,7 +95,8 @@ def test_logout_deletes_everything(web, sim, store):
     named = [
         k for k in store.redis.scan_iter()
         if not k.startswith(celery)
-        and (str(mid).encode() in k or any(str(mid).encode() in v for v in _values(store.redis, k)))
+        and (str(mid).encode() in k
+             or any(str(mid).encode() in v for v in redis_values(store.redis, k)))
     ]
     assert not named
     assert not store.users.is_active(mid)
