@@ -43,6 +43,17 @@ def test_unreadable_secret_file_names_the_file(tmp_path):
         Settings.from_env({"BILIREC_SECRET_KEY_FILE": str(tmp_path / "nope")})
 
 
+def test_old_secret_for_rotation(tmp_path):
+    assert Settings.from_env({"BILIREC_SECRET_KEY": SECRET}).secret_key_old == ""
+    path = tmp_path / "old"
+    path.write_text("o" * 40 + "\n")
+    env = {"BILIREC_SECRET_KEY": SECRET, "BILIREC_SECRET_KEY_OLD_FILE": str(path)}
+    settings = Settings.from_env(env)
+    assert settings.secret_key_old == "o" * 40 and "o" * 40 not in repr(settings)
+    with pytest.raises(SettingsError, match="BILIREC_SECRET_KEY_OLD has 5"):
+        Settings.from_env({"BILIREC_SECRET_KEY": SECRET, "BILIREC_SECRET_KEY_OLD": "short"})
+
+
 def test_secret_never_in_repr():
     assert SECRET not in repr(Settings.from_env({"BILIREC_SECRET_KEY": SECRET}))
 

@@ -2,6 +2,7 @@ import pytest
 
 from store import Store
 from store.codec import StoredValueError
+from store.crypto import DecryptionError
 
 COOKIES = {
     "SESSDATA": "11d97d2a,1739265009,928d7*82CjCplaintextsess",
@@ -45,3 +46,19 @@ def test_unknown_schema_version_is_a_clear_error(store: Store):
     store.redis.set("user:7:cred", cipher.encrypt(b'{"v": 99, "cookies": {}}'))
     with pytest.raises(StoredValueError, match="newer"):
         store.credentials.load(7)
+
+
+def test_reading_under_the_old_secret_reencrypts_under_the_new(redis_url, redis_client):
+    old, new = "o" * 40, "n" * 40
+    Store.connect(redis_url, old).credentials.save(10001, COOKIES, REFRESH)
+    rotating = Store.connect(redis_url, new, old_secret_key=old)
+    before = rotating.redis.get("user:10001:cred")
+    assert rotating.credentials.load(10001).cookies == COOKIES
+    after = rotating.redis.get("user:10001:cred")
+    assert after != before
+    # Now the new secret alone reads it, and the old one no longer does.
+    assert Store.connect(redis_url, new).credentials.load(10001).refresh_token == REFRESH
+    with pytest.raises(DecryptionError):
+        Store.connect(redis_url, old).credentials.load(10001)
+    rotating.credentials.load(10001)
+    assert rotating.redis.get("user:10001:cred") == after  # no rewrite once current
