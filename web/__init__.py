@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, abort, request
+from flask.json.provider import DefaultJSONProvider
 
 from bilibili.http import Hosts, Transport
 from bilibili.login import LoginClient
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             raise SystemExit(f"bilirec web: {exc}") from None
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.json = _JSON(app)
     app.json.ensure_ascii = False
     transport = Transport(
         Hosts(api=settings.api_base, passport=settings.passport_base, www=settings.www_base),
@@ -70,6 +72,16 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     logging.getLogger("web").setLevel(logging.INFO)
     return app
+
+
+class _JSON(DefaultJSONProvider):
+    def loads(self, s, **kwargs):  # noqa: ANN001, ANN201 - Flask's signature
+        # 60 KiB of "[" fits under the body limit but nests past the parser's recursion
+        # limit; as a ValueError it is bad JSON (400) like any other.
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
 
 
 def _discard_body(length: int) -> None:

@@ -78,7 +78,8 @@ def require_user(csrf: bool = False) -> Callable:
                 raise ApiError(401, "尚未登录")
             if csrf:
                 sent = request.headers.get("X-CSRF-Token", "")
-                if not sent or not hmac.compare_digest(sent, session.csrf_token):
+                # As bytes: compare_digest refuses str with non-ASCII characters.
+                if not sent or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
                     raise ApiError(403, "CSRF 校验失败，请刷新页面后重试")
             return view(session, *args, **kwargs)
 
