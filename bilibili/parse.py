@@ -32,9 +32,16 @@ INVALID_FAV_TITLE = "已失效视频"
 CONTENT_TAG_TYPES = frozenset({"old_channel", "topic"})
 
 
+INT64 = 2**63
+
+
 def as_int(value: Any) -> int | None:
-    # bool is an int subclass; a JSON true/false is never a count or an id.
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    # bool is an int subclass; a JSON true/false is never a count or an id. Past 64 bits
+    # (JSON ints are unbounded) no id or count is real, and later float division or
+    # int64 arrays would overflow.
+    if isinstance(value, int) and not isinstance(value, bool) and -INT64 <= value < INT64:
+        return value
+    return None
 
 
 def as_str(value: Any) -> str:
