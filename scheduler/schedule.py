@@ -11,15 +11,16 @@ from settings import Settings
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """The beat schedule; times are in ``settings.timezone`` (the Celery app's time zone)."""
+    """The beat schedule; times are in ``settings.timezone`` (the Celery app's time zone).
+    Each entry's task runs once per period however often beat delivers it."""
     return {
         "daily-refresh": {
-            "task": "bilirec.refresh_all",
+            "task": "bilirec.daily_tick",
             "schedule": crontab(hour=settings.daily_at.hour, minute=settings.daily_at.minute),
             "options": {"expires": 3600},
         },
         "hot-refresh": {
-            "task": "bilirec.refresh_hot",
+            "task": "bilirec.hot_tick",
             "schedule": dt.timedelta(minutes=settings.hot_every_min),
             "options": {"expires": settings.hot_every_min * 60},
         },

@@ -25,6 +25,7 @@ from store.ratelimit import WindowLimiter
 from store.sessions import Session, SessionStore
 from store.status import STATES, Status, StatusStore
 from store.throttle import Throttle
+from store.ticks import Ticks
 from store.users import UserProfile, UserStore
 from store.videos import Pools, VideoCache, VideoRecord
 
@@ -60,6 +61,7 @@ class Store:
     picks: PickStore
     models: ModelStore
     throttle: Throttle
+    ticks: Ticks
 
     @classmethod
     def connect(
@@ -90,6 +92,7 @@ class Store:
             picks=PickStore(r),
             models=ModelStore(r),
             throttle=Throttle(r),
+            ticks=Ticks(r),
         )
 
     @classmethod

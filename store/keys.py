@@ -113,3 +113,8 @@ def rate_window(name: str, who: str, window: int) -> str:
 def user_rate_window(mid: int, name: str, window: int) -> str:
     """A user's own counters live under their prefix, so logout deletes them."""
     return f"user:{mid}:rate:{name}:{window}"
+
+
+def tick(name: str) -> str:
+    """A periodic job's claim for one period (see ``store.ticks``)."""
+    return f"tick:{name}"

@@ -13,11 +13,11 @@ SECRET = "s" * 40
 def test_schedule_follows_the_settings():
     settings = Settings(secret_key=SECRET, daily_at=dt.time(7, 15), hot_every_min=30.0)
     schedule = beat_schedule(settings)
-    assert schedule["daily-refresh"]["task"] == "bilirec.refresh_all"
+    assert schedule["daily-refresh"]["task"] == "bilirec.daily_tick"
     daily = schedule["daily-refresh"]["schedule"]
     assert isinstance(daily, crontab)
     assert daily.hour == {7} and daily.minute == {15}
-    assert schedule["hot-refresh"]["task"] == "bilirec.refresh_hot"
+    assert schedule["hot-refresh"]["task"] == "bilirec.hot_tick"
     assert schedule["hot-refresh"]["schedule"] == dt.timedelta(minutes=30)
 
 
@@ -43,7 +43,7 @@ def test_web_queues_a_task_the_worker_has():
 
 
 def test_beat_process_queues_the_hot_refresh(fast_settings, redis_client, tmp_path):
-    """A real `celery -A scheduler beat` with a 1.2 s hot period puts refresh_hot on sync."""
+    """A real `celery -A scheduler beat` with a 1.2 s hot period puts the hot tick on sync."""
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
     from dataclasses import replace  # noqa: PLC0415
@@ -56,9 +56,9 @@ def test_beat_process_queues_the_hot_refresh(fast_settings, redis_client, tmp_pa
                              "--loglevel", "INFO"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for(lambda: any(b"bilirec.refresh_hot" in m
+        wait_for(lambda: any(b"bilirec.hot_tick" in m
                              for m in redis_client.lrange("sync", 0, -1)),
-                 timeout_s=30, what="beat to queue refresh_hot")
+                 timeout_s=30, what="beat to queue the hot tick")
     finally:
         beat.terminate()
         beat.wait(10)

@@ -20,11 +20,13 @@ TASK_ROUTES = {
     "bilirec.refresh_hot": {"queue": SYNC_QUEUE},
     "bilirec.train_user": {"queue": ML_QUEUE},
     "bilirec.score_user": {"queue": ML_QUEUE},
+    "bilirec.daily_tick": {"queue": SYNC_QUEUE},
+    "bilirec.hot_tick": {"queue": SYNC_QUEUE},
 }
 
 
 def create_celery(settings: Settings) -> Celery:
-    app = Celery("bilirec", broker=settings.redis_url, include=["worker.tasks"])
+    app = Celery("bilirec", broker=settings.redis_url, include=["worker.tasks", "worker.ticks"])
     app.conf.update(
         task_queues=[Queue(SYNC_FIRST_QUEUE), Queue(SYNC_QUEUE), Queue(ML_QUEUE)],
         broker_transport_options={
