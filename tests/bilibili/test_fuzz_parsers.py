@@ -39,7 +39,7 @@ CALLS: list[tuple[str, str, Callable[[Any], Any]]] = [
     ("FEED", f"{API}/wbi/index/top/feed/rcmd", lambda c: c.home_feed(USER)),
 ]
 
-FUZZ = settings(max_examples=100, deadline=None, database=None,
+FUZZ = settings(max_examples=60, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 json_values = st.recursive(

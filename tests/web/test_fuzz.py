@@ -29,7 +29,7 @@ CALLS = [
 ]
 PARAMS = ["qrcode_key", "date", "mid", "kind", "bvid"]
 
-FUZZ = settings(max_examples=80, deadline=None, database=None,
+FUZZ = settings(max_examples=50, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 

@@ -32,7 +32,7 @@ def _refresh_through_worker(settings, store, http, web_url: str, mid: int) -> No
 
 
 @pytest.mark.integration
-def test_secret_key_rotation_keeps_users(web_factory, sim, store, fast_settings):
+def test_secret_key_rotation_keeps_users(web_factory, sim, store, lean_settings):
     web_a = web_factory()
     http, session = log_in(web_a.url, sim)
     mid = session["mid"]
@@ -40,7 +40,7 @@ def test_secret_key_rotation_keeps_users(web_factory, sim, store, fast_settings)
     Cipher(TEST_SECRET).decrypt(stored)
 
     # Restart with B, and A as the old key: still logged in, the queued refresh syncs.
-    rotating = replace(fast_settings, secret_key=KEY_B, secret_key_old=TEST_SECRET)
+    rotating = replace(lean_settings, secret_key=KEY_B, secret_key_old=TEST_SECRET)
     web_b = web_factory(secret_key=KEY_B, secret_key_old=TEST_SECRET)
     assert http.get(f"{web_b.url}/api/session", timeout=10).json()["mid"] == mid
     _refresh_through_worker(rotating, store, http, web_b.url, mid)
@@ -56,6 +56,6 @@ def test_secret_key_rotation_keeps_users(web_factory, sim, store, fast_settings)
     resp = http.post(f"{web_only_b.url}/api/refresh",
                      headers={"X-CSRF-Token": current["csrf_token"]}, timeout=10)
     assert resp.status_code == 202 and resp.json()["state"] == "queued"
-    _refresh_through_worker(replace(fast_settings, secret_key=KEY_B), store, http,
+    _refresh_through_worker(replace(lean_settings, secret_key=KEY_B), store, http,
                             web_only_b.url, mid)
     assert store.users.is_active(mid)

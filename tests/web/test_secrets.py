@@ -63,7 +63,7 @@ def _leaks(texts, secrets: set[str]) -> list[str]:
 
 @pytest.mark.integration
 def test_credentials_never_in_redis_logs_or_answers(
-    web, sim, store, fast_settings, web_debug_log
+    web, sim, store, lean_settings, web_debug_log
 ):
     answers: list[requests.Response] = []
     http = requests.Session()
@@ -74,8 +74,8 @@ def test_credentials_never_in_redis_logs_or_answers(
     secrets = _secrets(store, mid)
     # The first sync then rotates the cookies, so the refresh_token is spent and replaced.
     assert sim("POST", "/session/needs_refresh", json={"mid": mid}).json()["marked"]
-    create_celery(fast_settings).send_task("bilirec.refresh_hot")
-    worker = start_worker(fast_settings, loglevel="DEBUG")
+    create_celery(lean_settings).send_task("bilirec.refresh_hot")
+    worker = start_worker(lean_settings, loglevel="DEBUG")
     try:
         wait_for(lambda: http.get(f"{web.url}/api/status", timeout=10).json()["state"]
                  == "ready", timeout_s=240, what="picks")

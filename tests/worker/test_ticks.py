@@ -25,16 +25,16 @@ def _trainings(store) -> list[int]:
 
 
 @pytest.mark.integration
-def test_daily_fan_out_delivered_twice_refreshes_each_user_once(fast_settings, sim, store):
+def test_daily_fan_out_delivered_twice_refreshes_each_user_once(lean_settings, sim, store):
     users = [u["mid"] for u in sim("GET", "/users").json()[:2]]
     for mid in users:
-        log_in_directly(fast_settings, sim, store, mid)
-    celery = create_celery(fast_settings)
+        log_in_directly(lean_settings, sim, store, mid)
+    celery = create_celery(lean_settings)
     # Two beats at 06:00: the raw fan-out twice and the tick twice, all at once.
     for task in ("bilirec.refresh_all", "bilirec.refresh_all",
                  "bilirec.daily_tick", "bilirec.daily_tick"):
         celery.send_task(task)
-    worker = start_worker(fast_settings, queues="sync")
+    worker = start_worker(lean_settings, queues="sync")
     try:
         wait_for(lambda: _finished(worker, "bilirec.daily_tick") == 2
                  and sorted(_trainings(store)) == sorted(users), timeout_s=90,
@@ -55,11 +55,11 @@ def test_daily_fan_out_delivered_twice_refreshes_each_user_once(fast_settings, s
 
 
 @pytest.mark.integration
-def test_hot_tick_delivered_twice_refreshes_the_pools_once(fast_settings, sim, store):
-    celery = create_celery(fast_settings)
+def test_hot_tick_delivered_twice_refreshes_the_pools_once(lean_settings, sim, store):
+    celery = create_celery(lean_settings)
     celery.send_task("bilirec.hot_tick")
     celery.send_task("bilirec.hot_tick")
-    worker = start_worker(fast_settings, queues="sync")
+    worker = start_worker(lean_settings, queues="sync")
     try:
         wait_for(lambda: _finished(worker, "bilirec.hot_tick") == 2, timeout_s=90,
                  what="both ticks")
