@@ -46,6 +46,18 @@ class CredentialStore:
             saved_at=float(doc.get("saved_at") or 0.0),
         )
 
+    def reencrypt_all(self) -> tuple[int, int]:
+        """Read every user's credentials once, so those still under the old secret are
+        written under the current one; returns (read, unreadable)."""
+        read = unreadable = 0
+        for key in self._r.scan_iter(match=keys.CREDENTIALS_PATTERN):
+            try:
+                self.load(int(key.split(b":")[1]))
+                read += 1
+            except (ValueError, codec.StoredValueError):  # DecryptionError is a ValueError
+                unreadable += 1
+        return read, unreadable
+
     def _reencrypt(self, mid: int, old_token: bytes, plaintext: bytes) -> None:
         """Write a value read under an old secret again under the current one, unless a
         concurrent save replaced it meanwhile."""

@@ -26,6 +26,9 @@ def credentials(mid: int) -> str:
     return f"user:{mid}:cred"
 
 
+CREDENTIALS_PATTERN = "user:*:cred"
+
+
 def status(mid: int) -> str:
     return f"user:{mid}:status"
 

@@ -62,3 +62,23 @@ def test_reading_under_the_old_secret_reencrypts_under_the_new(redis_url, redis_
         Store.connect(redis_url, old).credentials.load(10001)
     rotating.credentials.load(10001)
     assert rotating.redis.get("user:10001:cred") == after  # no rewrite once current
+
+
+def test_rotate_command_reencrypts_every_user(redis_url, redis_client):
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from tests.conftest import ROOT  # noqa: PLC0415
+
+    old, new = "o" * 40, "n" * 40
+    for mid in (10001, 10002):
+        Store.connect(redis_url, old).credentials.save(mid, COOKIES, REFRESH)
+    Store.connect(redis_url, "x" * 40).credentials.save(10003, COOKIES, REFRESH)
+    env = {"BILIREC_REDIS_URL": redis_url, "BILIREC_SECRET_KEY": new,
+           "BILIREC_SECRET_KEY_OLD": old, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "store.rotate"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "current key: 2; unreadable with either key: 1" in done.stdout
+    alone = Store.connect(redis_url, new)
+    assert alone.credentials.load(10001).cookies == COOKIES
+    assert alone.credentials.load(10002).refresh_token == REFRESH
