@@ -69,6 +69,7 @@ class Settings:
     retry_base_s: float = 1.0
     retry_max_total_s: float = 60.0
     picks_per_list: int = 20
+    public_url: str = ""  # empty: absolute links use the address the request came to
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -133,6 +134,7 @@ class Settings:
             retry_base_s=reader.number("RETRY_BASE_S", cls.retry_base_s),
             retry_max_total_s=reader.number("RETRY_MAX_TOTAL_S", cls.retry_max_total_s),
             picks_per_list=reader.count("PICKS_PER_LIST", cls.picks_per_list),
+            public_url=reader.url("PUBLIC_URL", "") if reader.text("PUBLIC_URL", "") else "",
         )
         return settings
 

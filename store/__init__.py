@@ -17,9 +17,12 @@ from store.crypto import Cipher, DecryptionError
 from store.cursors import Cursors
 from store.device import DeviceStore
 from store.events import BehaviourEvent, EventLog
+from store.feed import FeedTokens
+from store.feedback import FeedbackStore
 from store.locks import RefreshLocks
 from store.models import ModelMeta, ModelStore
 from store.picks import PickStore
+from store.picks_views import PickViews
 from store.qr import QrLogins
 from store.ratelimit import WindowLimiter
 from store.sessions import Session, SessionStore
@@ -60,6 +63,9 @@ class Store:
     picks: PickStore
     models: ModelStore
     throttle: Throttle
+    feedback: FeedbackStore
+    feed: FeedTokens
+    views: PickViews
 
     @classmethod
     def connect(
@@ -89,6 +95,9 @@ class Store:
             picks=PickStore(r),
             models=ModelStore(r),
             throttle=Throttle(r),
+            feedback=FeedbackStore(r),
+            feed=FeedTokens(r),
+            views=PickViews(r),
         )
 
     @classmethod
@@ -108,6 +117,7 @@ class Store:
     def forget_user(self, mid: int) -> None:
         """Delete everything stored about a user: profile, credentials, events, model, picks."""
         self.sessions.delete_all_for(mid)
+        self.feed.revoke(mid)  # its lookup key sits outside the user's prefix
         doomed = [keys.user(mid), *self.redis.scan_iter(match=keys.user_prefix(mid) + "*")]
         with self.redis.pipeline() as pipe:
             pipe.srem(keys.ACTIVE_USERS, mid)

@@ -108,3 +108,27 @@ def qr_login(qrcode_key: str) -> str:
 
 def rate_window(name: str, who: str, window: int) -> str:
     return f"rate:{name}:{who}:{window}"
+
+
+def feedback(mid: int) -> str:
+    return f"user:{mid}:feedback"
+
+
+def clicks(mid: int) -> str:
+    return f"user:{mid}:clicks"
+
+
+def picks_views(mid: int) -> str:
+    return f"user:{mid}:picks:views"
+
+
+def feed_token(mid: int) -> str:
+    return f"user:{mid}:feed"
+
+
+def feed_owner(token_hash: str) -> str:
+    return f"feed:{token_hash}"
+
+
+def picks_views_gen(mid: int) -> str:
+    return f"user:{mid}:picks:views:gen"
