@@ -29,7 +29,7 @@ window.bilirecCards = (function () {
     title.title = pick.title;
     node.querySelector(".up").textContent = "UP主 " + pick.author.name;
     node.querySelector(".counts").textContent =
-      "▶ " + fmtCount(pick.stats.view) + " · 👍 " + fmtCount(pick.stats.like);
+      "播放 " + fmtCount(pick.stats.view) + " · 点赞 " + fmtCount(pick.stats.like);
     node.querySelector(".rating").textContent = "推荐指数 " + pick.rating;
     const reasons = node.querySelector(".reasons");
     for (const r of pick.reasons) reasons.appendChild(el("li", "chip", r));
