@@ -8,31 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import missing
+from tests.web.chromium import chromium
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def page(tmp_path):
-    if not Path(CHROMIUM).exists():
-        missing("Chromium", "install Debian's package: sudo apt-get install -y chromium")
-    try:
-        from playwright.sync_api import sync_playwright  # noqa: PLC0415
-    except ImportError:
-        missing("Playwright", "pip install -r requirements-dev.txt")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
+    with chromium() as browser:
         page = browser.new_page(locale="zh-CN")
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         yield page
-        browser.close()
         assert not errors, errors
 
 
@@ -47,7 +35,7 @@ def test_login_with_simulated_scan_moves_to_status(page, web, tmp_path):
     page.locator("#demo-scan:not([disabled])").wait_for()
     page.click("#demo-scan")
     page.wait_for_selector("#status-view:not([hidden])", timeout=15000)
-    assert page.locator("#status-state").inner_text() == "排队中"
+    page.locator("#status-state", has_text="排队中").wait_for()
     assert "准备" in page.locator("#status-message").inner_text()
     assert page.locator("#uname").inner_text()
     page.screenshot(path=str(tmp_path / "status.png"))

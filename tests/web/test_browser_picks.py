@@ -19,14 +19,13 @@ from store import Store
 from tests.conftest import (
     TEST_SECRET,
     ServerThread,
-    missing,
     start_worker,
     stop_worker,
     wait_for,
 )
+from tests.web.chromium import chromium
 from tests.web.helpers import log_in
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
@@ -99,20 +98,8 @@ def _keep_as_yesterday(env: Env) -> None:
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        missing("Chromium", "install Debian's package: sudo apt-get install -y chromium")
-    try:
-        from playwright.sync_api import sync_playwright  # noqa: PLC0415
-    except ImportError:
-        missing("Playwright", "pip install -r requirements-dev.txt")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -293,6 +280,8 @@ def test_progress_bar_moves_while_a_refresh_runs_then_new_picks(page, env):
     after = env.api("/api/picks")
     assert after["generated_at"] > before["generated_at"]
     assert {p["bvid"] for p in after["hot"]} != {p["bvid"] for p in before["hot"]}
+    disliked = {b for b, kind in env.store.feedback.all(env.mid).items() if kind == "dislike"}
+    assert disliked and not disliked & {p["bvid"] for p in after["hot"] + after["explore"]}
     wait_for(lambda: page.locator("#status-progress").is_hidden(), timeout_s=35,
              what="progress bar hidden after the refresh")
     assert page.locator("#refresh").is_visible()
@@ -309,6 +298,15 @@ def test_login_expired_banner_with_qr(page, env):
     page.locator("#qr-image[src^='data:image/png']").wait_for()
     assert page.locator("#qr-image").evaluate("i => i.naturalWidth") > 0
     assert page.locator("#picks-hot .card").count() > 0  # picks are kept
+
+    # Today's picks missing: the note says which day is shown, when it was made and why.
+    yesterday = (env.today() - dt.timedelta(days=1)).isoformat()
+    env.store.picks.save(env.mid, yesterday, env.store.picks.get(env.mid, yesterday))
+    page.reload()
+    note = page.locator("#stale-note")
+    note.wait_for(timeout=15000)
+    assert yesterday in note.inner_text() and "登录已失效" in note.inner_text()
+    assert "生成于" in note.inner_text()
 
 
 def test_logout_empties_everything(page, env):

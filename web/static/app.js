@@ -140,6 +140,7 @@
   // ---- status ----
   async function refreshStatus() {
     clearTimeout(statusTimer);
+    if (!loggedIn) return;
     const { status, data } = await api("GET", "/api/status");
     if (status === 401) return loadSession();
     if (status !== 200) {
@@ -181,7 +182,9 @@
   if (demo) $("demo-scan").addEventListener("click", demoScan);
   window.addEventListener("hashchange", route);
   profile.init(() => {
-    location.hash = "";
+    loggedIn = false;
+    clearTimeout(statusTimer);
+    history.replaceState(null, "", location.pathname);
     loadSession();
   });
   loadSession().catch(() => showError("无法连接服务器"));
