@@ -6,7 +6,8 @@ Procfile's command), a private Redis, a logged-in user with 20 + 20 picks, and `
 
 web_picks_rps / web_picks_p99_ms: ``GET /api/picks`` with the session cookie;
 web_page_rps: the HTML picks page; web_healthz_rps: ``GET /healthz`` (the cost of
-answering at all, the yardstick for the others).
+answering at all, the yardstick for the others). web_*_cpu_ms: the app's own CPU per
+request in process, with and without the cached picks answer.
 """
 
 from __future__ import annotations
@@ -93,6 +94,26 @@ def wrk(binary: str, url: str, cookie: str | None = None) -> tuple[float, float]
     return rps, p99_ms
 
 
+def cpu_ms_per_request(settings, sid: str, path: str, *, cached: bool = True, n: int = 2000
+                       ) -> float:
+    """This process's CPU time per request through the Flask app (no server, no wrk): less
+    sensitive than req/s to other load on a shared machine."""
+    from web import create_app  # noqa: PLC0415
+
+    app = create_app(settings)
+    client = app.test_client()
+    client.set_cookie("bilirec_session", sid)
+    views = app.extensions["bilirec"].store.views
+    for _ in range(50):
+        client.get(path)
+    start = time.process_time()
+    for _ in range(n):
+        if not cached:
+            views.get = lambda mid, day: (None, "0")  # render every time, as before the cache
+        assert client.get(path).status_code == 200
+    return (time.process_time() - start) / n * 1000
+
+
 def main() -> None:
     binary = ensure_wrk()
     with bench_world() as bench:
@@ -126,11 +147,20 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(10)
+        cpu = {name: cpu_ms_per_request(settings, sid, path, cached=cached)
+               for name, path, cached in (("healthz", "/healthz", True),
+                                          ("picks", "/api/picks", True),
+                                          ("picks_uncached", "/api/picks", False))}
     note = f"wrk {CONNECTIONS} connections {SECONDS} s, gunicorn as in compose"
     figure("web_healthz_rps", healthz, "req/s", note)
     figure("web_picks_rps", picks, "req/s", f"{note}; {picks / healthz:.0%} of healthz")
     figure("web_picks_p99_ms", picks_p99, "ms", note)
     figure("web_page_rps", page, "req/s", note)
+    in_process = "CPU of the Flask app per request, in process"
+    figure("web_healthz_cpu_ms", cpu["healthz"], "ms", in_process)
+    figure("web_picks_cpu_ms", cpu["picks"], "ms", in_process + ", cached answer")
+    figure("web_picks_uncached_cpu_ms", cpu["picks_uncached"], "ms",
+           in_process + ", rendered from the picks document every time")
 
 
 if __name__ == "__main__":
