@@ -201,6 +201,11 @@ def test_date_switcher_shows_yesterdays_picks(page, env):
     wait_for(lambda: page.locator("#picks-hot .card a.title").first.inner_text() == first_today,
              timeout_s=10, what="today's picks again")
 
+    page.goto(f"{env.web_url}/?date={yesterday}")  # where the feed's entries link
+    wait_for(lambda: page.locator("#day-select").input_value() == yesterday
+             and page.locator("#picks-hot .card a.title").first.inner_text()
+             == old["hot"][0]["title"], timeout_s=15, what="yesterday's picks from a link")
+
 
 def test_dislike_fades_the_card_survives_reload_and_undo_sends_clear(page, env):
     open_picks(page, env)

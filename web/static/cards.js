@@ -8,6 +8,8 @@ window.bilirecCards = (function () {
   let latest = null; // the newest picks' date and generation, for the "not fresh" note
   let status = null;
   let seenRefresh = null; // the last_refresh whose picks are loaded
+  let asked = new URLSearchParams(location.search).get("date");
+  if (asked && !/^\d{4}-\d{2}-\d{2}$/.test(asked)) asked = null;
 
   function sendFeedback(bvid, kind, keepalive) {
     return api("POST", "/api/feedback", { bvid, kind }, keepalive ? { keepalive: true } : {});
@@ -127,6 +129,16 @@ window.bilirecCards = (function () {
     if (!next.picks_date) {
       $("picks-view").hidden = true;
       return;
+    }
+    if (!shown && asked) {
+      // A link to a past day (the Atom feed's entries point here with ?date=).
+      seenRefresh = next.last_refresh;
+      await loadDays(asked);
+      if ([...$("day-select").options].some((o) => o.value === asked)) {
+        await refreshLatestStamp();
+        await loadPicks(asked);
+      }
+      asked = null;
     }
     const viewingLatest = !shown || (latest && shown.date === latest.date);
     if (!latest || latest.date !== next.picks_date || next.last_refresh !== seenRefresh) {
