@@ -53,7 +53,10 @@ def free_port() -> int:
 def procfile_command(name: str) -> list[str]:
     for line in (ROOT / "Procfile").read_text().splitlines():
         if line.startswith(name + ":"):
-            return shlex.split(line.split(":", 1)[1])
+            cmd = shlex.split(line.split(":", 1)[1])
+            # `make bench` runs the venv's python without the venv on PATH.
+            cmd[0] = shutil.which(cmd[0], path=str(Path(sys.executable).parent)) or cmd[0]
+            return cmd
     raise SystemExit(f"Procfile has no {name} line")
 
 
