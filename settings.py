@@ -77,6 +77,7 @@ class Settings:
     picks_per_list: int = 20
     web_keepalive_s: float = 75.0
     broker_visibility_timeout_s: float = 3600.0
+    public_url: str = ""  # empty: absolute links use the address the request came to
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -151,6 +152,7 @@ class Settings:
             broker_visibility_timeout_s=reader.number(
                 "BROKER_VISIBILITY_TIMEOUT_S", cls.broker_visibility_timeout_s
             ),
+            public_url=reader.url("PUBLIC_URL", "") if reader.text("PUBLIC_URL", "") else "",
         )
         return settings
 

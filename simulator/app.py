@@ -20,6 +20,7 @@ from . import (
     pages,
     routes_behaviour,
     routes_control,
+    routes_covers,
     routes_device,
     routes_lists,
     routes_login,
@@ -43,6 +44,7 @@ AREA_BLUEPRINTS: list[Blueprint] = [
     routes_behaviour.bp,
     routes_video.bp,
     routes_lists.bp,
+    routes_covers.bp,
 ]
 
 

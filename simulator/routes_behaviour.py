@@ -11,6 +11,7 @@ from . import envelope, shapes, shapes_user
 from .accounts import Account
 from .catalog import DAY, stat_at
 from .guards import ApiError, api, int_arg, register, video_arg
+from .routes_covers import cover_url
 from .state import get_state
 from .users import Folder, UserState
 from .world import World
@@ -153,7 +154,7 @@ def fav_resources(world: World, account: Account | None) -> Response:
     stats = [stat_at(v, world.now_off) for v in videos]
     info: dict[str, Any] = {
         "id": folder.media_id, "fid": folder.fid, "mid": owner.mid, "attr": folder.attr,
-        "title": folder.title, "cover": videos[-1].pic if videos else "",
+        "title": folder.title, "cover": cover_url(videos[-1].pic) if videos else "",
         "upper": {"mid": owner.mid, "name": acc.uname if acc else "", "face": acc.face if acc
                   else "", "followed": False, "vip_type": 0, "vip_statue": 0},
         "cover_type": 2,

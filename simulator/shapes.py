@@ -11,6 +11,7 @@ from typing import Any
 
 from . import vocab
 from .catalog import Author, Video, sha_hex, stat_at
+from .routes_covers import cover_url
 from .world import World
 
 # Video.status → Arc ``state`` for invalid videos still shown (history): §8.1 list.
@@ -64,7 +65,7 @@ def arc(world: World, video: Video, *, vt: bool = False, vv: bool = False,
     part = vocab.PARTITIONS[video.tid]
     out: dict[str, Any] = {
         "aid": video.aid, "videos": video.videos, "tid": part.tid, "tname": part.tname,
-        "copyright": video.copyright, "pic": video.pic, "title": video.title,
+        "copyright": video.copyright, "pic": cover_url(video.pic), "title": video.title,
         "pubdate": world.ts(video.pub_off), "ctime": world.ts(video.ctime_off),
         "desc": video.desc, "state": STATE_OF_STATUS[video.status],
         "duration": video.duration, "rights": rights(video),
@@ -206,7 +207,7 @@ def fav_media(world: World, video: Video, fav_time: int) -> dict[str, Any]:
     attr = fav_attr(video)
     return {
         "id": video.aid, "type": 2, "title": fav_title(video),
-        "cover": video.pic, "intro": "" if attr else video.desc, "page": video.videos,
+        "cover": cover_url(video.pic), "intro": "" if attr else video.desc, "page": video.videos,
         "duration": video.duration, "upper": owner(world.author(video)), "attr": attr,
         "cnt_info": {"collect": s["favorite"], "play": s["view"], "danmaku": s["danmaku"]},
         "link": f"bilibili://video/{video.aid}", "ctime": world.ts(video.ctime_off),
@@ -227,8 +228,8 @@ def feed_av(world: World, video: Video, *, followed: bool, ad: bool, pos: int) -
         reason = {"reason_type": 0}
     item = {
         "id": video.aid, "bvid": video.bvid, "cid": video.cid, "goto": "av",
-        "uri": f"https://www.bilibili.com/video/{video.bvid}", "pic": video.pic,
-        "pic_4_3": video.pic, "title": video.title, "duration": video.duration,
+        "uri": f"https://www.bilibili.com/video/{video.bvid}", "pic": cover_url(video.pic),
+        "pic_4_3": cover_url(video.pic), "title": video.title, "duration": video.duration,
         "pubdate": world.ts(video.pub_off), "owner": owner(world.author(video)),
         "stat": {"view": s["view"], "like": s["like"], "danmaku": s["danmaku"], "vt": 0},
         "av_feature": None, "is_followed": int(followed), "rcmd_reason": reason,

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import vocab
 from .catalog import sha_hex
+from .routes_covers import cover_url
 from .shapes import arc, part_name
 from .users import Folder, UserState, Watch
 from .world import World
@@ -45,7 +46,8 @@ def cursor_item(world: World, watch: Watch, faved: set[int]) -> dict[str, Any]:
     video = world.cat.videos[watch.vidx]
     author = world.author(video)
     return {
-        "title": video.title, "long_title": "", "cover": video.pic, "covers": None, "uri": "",
+        "title": video.title, "long_title": "", "cover": cover_url(video.pic), "covers": None,
+        "uri": "",
         "history": {"oid": video.aid, "epid": 0, "bvid": video.bvid, "page": watch.page,
                     "cid": video.cid + watch.page - 1, "part": part_name(video, watch.page),
                     "business": "archive", "dt": watch.dt},

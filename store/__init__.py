@@ -17,9 +17,12 @@ from store.crypto import Cipher, DecryptionError
 from store.cursors import Cursors
 from store.device import DeviceStore
 from store.events import BehaviourEvent, EventLog
+from store.feed import FeedTokens
+from store.feedback import FeedbackStore
 from store.locks import RefreshLocks
 from store.models import ModelMeta, ModelStore
 from store.picks import PickStore
+from store.picks_views import PickViews
 from store.qr import QrLogins
 from store.ratelimit import WindowLimiter
 from store.sessions import Session, SessionStore
@@ -62,6 +65,9 @@ class Store:
     models: ModelStore
     throttle: Throttle
     ticks: Ticks
+    feedback: FeedbackStore
+    feed: FeedTokens
+    views: PickViews
 
     @classmethod
     def connect(
@@ -93,6 +99,9 @@ class Store:
             models=ModelStore(r),
             throttle=Throttle(r),
             ticks=Ticks(r),
+            feedback=FeedbackStore(r),
+            feed=FeedTokens(r),
+            views=PickViews(r),
         )
 
     @classmethod
@@ -113,6 +122,7 @@ class Store:
     def forget_user(self, mid: int) -> None:
         """Delete everything stored about a user: profile, credentials, events, model, picks."""
         self.sessions.delete_all_for(mid)
+        self.feed.revoke(mid)  # its lookup key sits outside the user's prefix
         doomed = [keys.user(mid), *self.redis.scan_iter(match=keys.user_prefix(mid) + "*")]
         with self.redis.pipeline() as pipe:
             pipe.srem(keys.ACTIVE_USERS, mid)

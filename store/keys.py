@@ -121,3 +121,27 @@ def user_rate_window(mid: int, name: str, window: int) -> str:
 def tick(name: str) -> str:
     """A periodic job's claim for one period (see ``store.ticks``)."""
     return f"tick:{name}"
+
+
+def feedback(mid: int) -> str:
+    return f"user:{mid}:feedback"
+
+
+def clicks(mid: int) -> str:
+    return f"user:{mid}:clicks"
+
+
+def picks_views(mid: int) -> str:
+    return f"user:{mid}:picks:views"
+
+
+def feed_token(mid: int) -> str:
+    return f"user:{mid}:feed"
+
+
+def feed_owner(token_hash: str) -> str:
+    return f"feed:{token_hash}"
+
+
+def picks_views_gen(mid: int) -> str:
+    return f"user:{mid}:picks:views:gen"

@@ -9,6 +9,7 @@ from typing import Any
 import redis
 
 from store import codec, keys
+from store.picks_views import invalidate
 
 KEEP_DAYS = 30
 
@@ -21,11 +22,28 @@ class PickStore:
         with self._r.pipeline(transaction=True) as pipe:
             pipe.set(keys.picks(mid, date), codec.dump(doc), ex=(KEEP_DAYS + 1) * 86400)
             pipe.set(keys.picks_latest(mid), date)
+            invalidate(pipe, mid)
             pipe.execute()
 
     def latest_date(self, mid: int) -> str | None:
         raw = self._r.get(keys.picks_latest(mid))
         return raw.decode() if raw else None
+
+    def dates(self, mid: int) -> list[str]:
+        """The days that have picks, newest first (at most ``KEEP_DAYS``)."""
+        latest = self.latest_date(mid)
+        if latest is None:
+            return []
+        try:
+            newest = dt.date.fromisoformat(latest)
+        except ValueError:
+            return []
+        days = [(newest - dt.timedelta(days=n)).isoformat() for n in range(KEEP_DAYS)]
+        with self._r.pipeline(transaction=False) as pipe:
+            for day in days:
+                pipe.exists(keys.picks(mid, day))
+            found = pipe.execute()
+        return [day for day, there in zip(days, found, strict=True) if there]
 
     def get(self, mid: int, date: str | None = None) -> dict[str, Any] | None:
         date = date or self.latest_date(mid)

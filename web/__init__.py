@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
 from flask.json.provider import DefaultJSONProvider
@@ -14,17 +15,26 @@ from bilibili.http import Hosts, Transport
 from bilibili.login import LoginClient
 from settings import Settings, SettingsError
 from store import Store
-from web import api_login, api_user, demo, errors, pages, sessions
+from web import api_feed, api_login, api_picks, api_user, demo, errors, pages, sessions
 from web.context import WebContext
 from web.queue import TaskQueue
 
 MAX_BODY = 64 * 1024
 DRAIN_CAP = 16 * 1024 * 1024
 
-CSP = (
-    "default-src 'self'; img-src 'self' data: https://*.hdslb.com http://*.hdslb.com; "
-    "style-src 'self'; script-src 'self'; frame-ancestors 'none'"
-)
+
+def content_policy(settings: Settings) -> str:
+    # Covers come from bilibili's image host, or from the simulator's origin in the demo.
+    images = " ".join(dict.fromkeys(["https://*.hdslb.com", origin(settings.api_base)]))
+    return (
+        f"default-src 'self'; img-src 'self' data: {images}; "
+        "style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+    )
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -48,7 +58,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         queue=TaskQueue(settings.redis_url),
     )
     errors.install(app)
-    for blueprint in (pages.bp, api_login.bp, api_user.bp):
+    csp = content_policy(settings)
+    for blueprint in (pages.bp, api_login.bp, api_user.bp, api_picks.bp, api_feed.bp):
         app.register_blueprint(blueprint)
     if settings.demo:
         app.register_blueprint(demo.bp)
@@ -63,7 +74,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.after_request
     def _headers(resp):
         resp = sessions.apply_cookie(resp)
-        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("Content-Security-Policy", csp)
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "no-referrer")
         if resp.mimetype == "application/json":

@@ -1,17 +1,15 @@
-"""The logged-in user's calls: session, status, picks, refresh, logout."""
+"""The logged-in user's calls: session, status, profile, refresh, logout."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
-import time
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from bilibili import errors
 from bilibili.login import Credentials
-from store import BehaviourEvent, DecryptionError, Session
+from store import DecryptionError, Session
 from web.context import web_context
 from web.errors import ApiError
 from web.refresh import queue_refresh
@@ -19,10 +17,6 @@ from web.sessions import end_session, ensure_session, require_user
 
 log = logging.getLogger(__name__)
 bp = Blueprint("user", __name__)
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_BVID = re.compile(r"BV1[1-9A-HJ-NP-Za-km-z]{9}")
-
 
 @bp.get("/api/session")
 def session():
@@ -62,37 +56,6 @@ def status_json(mid: int) -> dict:
         "last_refresh": _iso(last, settings.tz) if last else None,
         "next_refresh": next_refresh,
     }
-
-
-@bp.get("/api/picks")
-@require_user()
-def picks(session: Session):
-    date = request.args.get("date")
-    if date is not None and not _DATE.fullmatch(date):
-        raise ApiError(400, "date 格式应为 YYYY-MM-DD")
-    doc = web_context().store.picks.get(session.mid, date)
-    if doc is None:
-        raise ApiError(404, "这一天没有推荐" if date else "推荐还在准备中，请稍候")
-    return jsonify(
-        date=doc.get("date"), generated_at=doc.get("generated_at"),
-        hot=doc.get("hot", []), explore=doc.get("explore", []),
-    )
-
-
-@bp.post("/api/feedback")
-@require_user(csrf=True)
-def feedback(session: Session):
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "请求体应为 JSON：{\"bvid\": …, \"kind\": \"like\" | \"dislike\"}")
-    bvid, kind = body.get("bvid"), body.get("kind")
-    if not isinstance(bvid, str) or not _BVID.fullmatch(bvid):
-        raise ApiError(400, "bvid 格式错误（BV1 加 9 位 base58 字符）")
-    if kind not in ("like", "dislike"):
-        raise ApiError(400, "kind 只能是 like 或 dislike")
-    event = BehaviourEvent(f"feedback_{kind}", bvid, int(time.time()), source="web")
-    web_context().store.events.append(session.mid, [event])
-    return "", 204
 
 
 @bp.get("/api/profile")

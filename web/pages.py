@@ -11,4 +11,5 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("index.html", demo=web_context().settings.demo)
+    settings = web_context().settings
+    return render_template("index.html", demo=settings.demo, timezone=settings.timezone)

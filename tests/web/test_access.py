@@ -48,6 +48,9 @@ def test_a_session_never_reaches_another_users_data(web, sim, store):
     assert b.get(f"{web.url}/api/status", params=other, timeout=10).json()["message"] != (
         "A 的状态")
     assert b.get(f"{web.url}/api/profile", params=other, timeout=10).json()["events"] == 0
+    assert b.get(f"{web.url}/api/days", params=other, timeout=10).json()["dates"] == []
+    feed_a = a.get(f"{web.url}/api/settings", timeout=10).json()["feed_url"]
+    assert b.get(f"{web.url}/api/settings", params=other, timeout=10).json()["feed_url"] != feed_a
 
     # Writes: B's own token with A's mid in body or query changes B only; A's token with
     # B's cookie is refused.
@@ -56,7 +59,7 @@ def test_a_session_never_reaches_another_users_data(web, sim, store):
     resp = b.post(f"{web.url}/api/feedback", params=other, headers=csrf_b, timeout=10,
                   json={"bvid": "BV1yy411c7mD", "kind": "dislike", **other})
     assert resp.status_code == 204 and store.events.count(mid_b) == 1
-    for path in ("/api/refresh", "/api/feedback", "/api/logout"):
+    for path in ("/api/refresh", "/api/feedback", "/api/feed/rotate", "/api/logout"):
         resp = b.post(f"{web.url}{path}", headers=csrf_a, json={"bvid": BVID, "kind": "like"},
                       timeout=10)
         assert resp.status_code == 403, path
@@ -68,7 +71,9 @@ def test_a_session_never_reaches_another_users_data(web, sim, store):
     # A is untouched and still logged in; B is gone.
     assert _snapshot(store, mid_a) == before
     assert a.get(f"{web.url}/api/session", timeout=10).json()["mid"] == mid_a
-    assert a.get(f"{web.url}/api/picks", timeout=10).json()["hot"] == PICKS_A["hot"]
+    hot = a.get(f"{web.url}/api/picks", timeout=10).json()["hot"]
+    assert [p.pop("feedback") for p in hot] == [None] * len(PICKS_A["hot"])
+    assert hot == PICKS_A["hot"]
     assert store.credentials.load(mid_b) is None
 
 
@@ -96,7 +101,7 @@ def test_every_state_changing_call_needs_the_csrf_token(web, sim, store, token):
                                         else token}
     queued = store.redis.llen("sync") + store.redis.llen("sync_first")
     before = _snapshot(store, mid)
-    for path in ("/api/refresh", "/api/feedback", "/api/logout"):
+    for path in ("/api/refresh", "/api/feedback", "/api/feed/rotate", "/api/logout"):
         resp = http.post(f"{web.url}{path}", headers=headers,
                          json={"bvid": BVID, "kind": "like"}, timeout=10)
         assert resp.status_code == 403 and "CSRF" in resp.json()["error"], path

@@ -27,7 +27,9 @@ def test_garbage_session_cookie_is_not_logged_in(web, cookie):
     session = requests.get(f"{web.url}/api/session", headers=headers, timeout=10)
     assert session.status_code == 200 and session.json()["logged_in"] is False
     for method, path in [("GET", "/api/status"), ("GET", "/api/picks"),
-                         ("POST", "/api/refresh"), ("POST", "/api/logout")]:
+                         ("POST", "/api/refresh"), ("POST", "/api/logout"), ("GET", "/api/days"),
+                         ("GET", "/api/settings"), ("POST", "/api/feed/rotate"),
+                         ("POST", "/api/feedback")]:
         resp = requests.request(method, f"{web.url}{path}", headers=headers, timeout=10)
         assert resp.status_code == 401 and resp.json()["error"], path
 
@@ -36,7 +38,7 @@ def test_garbage_session_cookie_is_not_logged_in(web, cookie):
 def test_missing_or_wrong_csrf_is_403(web, sim, token):
     http, _ = log_in(web.url, sim)
     headers = {} if token is None else {"X-CSRF-Token": token}
-    for path in ("/api/refresh", "/api/logout"):
+    for path in ("/api/refresh", "/api/logout", "/api/feed/rotate", "/api/feedback"):
         resp = http.post(f"{web.url}{path}", headers=headers, timeout=10)
         assert resp.status_code == 403 and "CSRF" in resp.json()["error"]
     assert http.get(f"{web.url}/api/session", timeout=10).json()["logged_in"] is True

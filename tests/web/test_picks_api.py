@@ -23,7 +23,9 @@ def test_picks_latest_and_by_date(web, sim, store):
                                          "hot": [PICK], "explore": []})
     body = http.get(f"{web.url}/api/picks", timeout=10).json()
     assert body == {"date": "2026-11-27", "generated_at": "2026-11-27T06:00:00+08:00",
-                    "hot": [PICK], "explore": []}
+                    "hot": [{**PICK, "feedback": None}], "explore": []}
+    assert http.get(f"{web.url}/api/days", timeout=10).json() == {
+        "dates": ["2026-11-27", "2026-11-26"]}
     older = http.get(f"{web.url}/api/picks", params={"date": "2026-11-26"}, timeout=10)
     assert older.json()["date"] == "2026-11-26"
     assert http.get(f"{web.url}/api/picks", params={"date": "2020-01-01"},
@@ -39,6 +41,8 @@ def test_picks_latest_and_by_date(web, sim, store):
      ({"bvid": "BV1xx411c7m0", "kind": "like"}, 400),  # 0 is not base58
      ({"bvid": "av170001", "kind": "like"}, 400),
      ({"bvid": "BV1xx411c7mD", "kind": "love"}, 400),
+     ({"bvid": "BV1xx411c7mD", "kind": "click"}, 204),
+     ({"bvid": "BV1xx411c7mD", "kind": "clear"}, 204),
      ({"bvid": "BV1xx411c7mD"}, 400),
      ([1, 2], 400)],
 )
@@ -48,7 +52,9 @@ def test_feedback(web, sim, store, body, status):
                      headers={"X-CSRF-Token": session["csrf_token"]}, timeout=10)
     assert resp.status_code == status
     events = store.events.all(session["mid"])
-    if status == 204:
+    if status == 204 and body["kind"] in ("click", "clear"):
+        assert events == []  # neither is a training event by itself
+    elif status == 204:
         assert [(e.kind, e.bvid) for e in events] == [(f"feedback_{body['kind']}", body["bvid"])]
     else:
         assert resp.json()["error"] and events == []
@@ -76,3 +82,42 @@ def test_profile_before_and_after_a_model(web, sim, store):
     assert body["model"] == {
         "trained_at": "2025-11-28T06:00:00.000+08:00", "auc": 0.75, "version": 1
     }
+
+
+def test_feedback_shows_in_picks_at_read_time_and_clear_takes_it_back(web, sim, store):
+    http, session = log_in(web.url, sim)
+    mid, csrf = session["mid"], {"X-CSRF-Token": session["csrf_token"]}
+    other = {**PICK, "bvid": "BV1sK4y147ob", "source": "related"}
+    store.picks.save(mid, "2026-11-27", {"date": "2026-11-27", "generated_at": "g1",
+                                         "hot": [PICK], "explore": [other]})
+
+    def feedback_of() -> dict:
+        body = http.get(f"{web.url}/api/picks", timeout=10).json()
+        return {p["bvid"]: p["feedback"] for p in body["hot"] + body["explore"]}
+
+    assert feedback_of() == {"BV1xx411c7mD": None, "BV1sK4y147ob": None}
+    for bvid, kind in (("BV1xx411c7mD", "dislike"), ("BV1sK4y147ob", "like")):
+        assert http.post(f"{web.url}/api/feedback", json={"bvid": bvid, "kind": kind},
+                         headers=csrf, timeout=10).status_code == 204
+    assert feedback_of() == {"BV1xx411c7mD": "dislike", "BV1sK4y147ob": "like"}
+    assert http.post(f"{web.url}/api/feedback", json={"bvid": "BV1xx411c7mD", "kind": "clear"},
+                     headers=csrf, timeout=10).status_code == 204
+    assert feedback_of() == {"BV1xx411c7mD": None, "BV1sK4y147ob": "like"}
+    assert http.post(f"{web.url}/api/feedback", json={"bvid": "BV1sK4y147ob", "kind": "click"},
+                     headers=csrf, timeout=10).status_code == 204
+    assert store.feedback.clicked(mid) == {"BV1sK4y147ob"}
+    assert {e.kind for e in store.events.all(mid)} == {"feedback_dislike", "feedback_like"}
+
+
+def test_cached_picks_answer_follows_new_picks(web, sim, store):
+    http, session = log_in(web.url, sim)
+    mid = session["mid"]
+    store.picks.save(mid, "2026-11-27", {"date": "2026-11-27", "generated_at": "g1",
+                                         "hot": [PICK], "explore": []})
+    first = http.get(f"{web.url}/api/picks", timeout=10).json()
+    assert store.views.get(mid, "latest")[0] is not None  # the answer is cached
+    store.picks.save(mid, "2026-11-27", {"date": "2026-11-27", "generated_at": "g2",
+                                         "hot": [], "explore": [PICK]})
+    second = http.get(f"{web.url}/api/picks", timeout=10).json()
+    assert (first["generated_at"], second["generated_at"]) == ("g1", "g2")
+    assert second["explore"][0]["bvid"] == PICK["bvid"] and second["hot"] == []

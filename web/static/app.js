@@ -1,7 +1,9 @@
 "use strict";
-// One page, three views; everything comes from the JSON API of CONTRACT.md.
+// Session, QR login, status and the two views (#picks, #profile).
 (function () {
-  const $ = (id) => document.getElementById(id);
+  const { $, api, el, shared, showError, errorOf, fmtTime } = window.bilirec;
+  const cards = window.bilirecCards;
+  const profile = window.bilirecProfile;
   const demo = document.body.dataset.demo === "1";
   const QR_STATES = {
     waiting: "等待扫码",
@@ -18,134 +20,69 @@
     login_expired: "B 站登录已失效",
     error: "出错了",
   };
-  let csrf = "";
+  const BUSY = ["queued", "syncing", "training", "scoring"];
+  const REFRESH_COOLDOWN_MS = 30000;
+  let loggedIn = false;
   let qrKey = null;
   let pollTimer = null;
   let statusTimer = null;
 
-  async function api(method, path, body) {
-    const opts = { method, headers: {}, credentials: "same-origin" };
-    if (method !== "GET") opts.headers["X-CSRF-Token"] = csrf;
-    if (body !== undefined) {
-      opts.headers["Content-Type"] = "application/json";
-      opts.body = JSON.stringify(body);
-    }
-    let resp;
-    try {
-      resp = await fetch(path, opts);
-    } catch (e) {
-      return { status: 0, data: { error: "无法连接服务器，请检查网络" } };
-    }
-    let data = null;
-    if (resp.status !== 204) {
-      try { data = await resp.json(); } catch (e) { data = null; }
-    }
-    return { status: resp.status, data };
-  }
-
-  function showError(text) {
-    $("error").textContent = text || "";
-    $("error").hidden = !text;
-  }
-
-  function show(view) {
-    $("login-view").hidden = view !== "login";
-    $("status-view").hidden = view !== "status";
-    if (view !== "status") $("picks-view").hidden = true;
-  }
-
-  function fmtCount(n) {
-    return n >= 10000 ? (n / 10000).toFixed(1) + "万" : String(n);
-  }
-
-  function fmtDuration(s) {
-    const m = Math.floor(s / 60);
-    return m + ":" + String(s % 60).padStart(2, "0");
-  }
-
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function pickCard(pick) {
-    const li = el("li", "pick");
-    li.appendChild(el("span", "rating", "推荐指数 " + pick.rating));
-    const link = el("a", "title", pick.title);
-    link.href = "https://www.bilibili.com/video/" + pick.bvid;
-    link.target = "_blank";
-    link.rel = "noopener noreferrer";
-    li.appendChild(link);
-    li.appendChild(el("div", "meta",
-      "UP主：" + pick.author.name + " · " + fmtDuration(pick.duration) + " · 播放 " +
-      fmtCount(pick.stats.view) + " · 点赞 " + fmtCount(pick.stats.like)));
-    const reasons = el("ul", "reasons");
-    for (const r of pick.reasons) reasons.appendChild(el("li", "", r));
-    li.appendChild(reasons);
-    const actions = el("div", "actions");
-    for (const [kind, label] of [["like", "喜欢"], ["dislike", "不感兴趣"]]) {
-      const b = el("button", "", label);
-      b.type = "button";
-      b.dataset.kind = kind;
-      b.addEventListener("click", async () => {
-        const { status } = await api("POST", "/api/feedback", { bvid: pick.bvid, kind });
-        if (status === 204) {
-          actions.textContent = kind === "like" ? "已记录：喜欢" : "已记录：不感兴趣";
-        }
-      });
-      actions.appendChild(b);
-    }
-    li.appendChild(actions);
-    return li;
-  }
-
-  let shownPicks = null;
-  async function loadPicks() {
-    const { status, data } = await api("GET", "/api/picks");
-    if (status !== 200) { $("picks-view").hidden = true; return; }
-    if (shownPicks === data.generated_at) return;
-    shownPicks = data.generated_at;
-    $("picks-date").textContent = data.date;
-    for (const section of ["hot", "explore"]) {
-      const list = $("picks-" + section);
-      list.innerHTML = "";
-      for (const pick of data[section]) list.appendChild(pickCard(pick));
-    }
-    $("picks-view").hidden = false;
-  }
-
-  function fmtTime(iso) {
-    if (!iso) return "—";
-    return new Date(iso).toLocaleString("zh-CN", { hour12: false });
+  function route() {
+    const view = location.hash === "#profile" ? "profile" : "picks";
+    $("nav-picks").classList.toggle("active", view === "picks");
+    $("nav-profile").classList.toggle("active", view === "profile");
+    if (!loggedIn) return;
+    $("profile-view").hidden = view !== "profile";
+    $("status-view").hidden = view !== "picks";
+    document.body.classList.toggle("on-profile", view === "profile");
+    if (view === "profile") profile.load();
   }
 
   async function loadSession() {
-    const { data } = await api("GET", "/api/session");
-    csrf = data.csrf_token;
-    if (data.logged_in) {
-      $("who").hidden = false;
+    const { status, data } = await api("GET", "/api/session");
+    if (status !== 200) return showError(errorOf(data, "无法连接服务器"));
+    shared.csrf = data.csrf_token;
+    loggedIn = data.logged_in;
+    $("who").hidden = !loggedIn;
+    $("nav").hidden = !loggedIn;
+    if (loggedIn) {
       $("uname").textContent = data.uname || String(data.mid);
-      showStatus();
+      clearTimeout(pollTimer);
+      qrKey = null;
+      $("login-view").hidden = true;
+      route();
+      await refreshStatus();
     } else {
-      $("who").hidden = true;
-      showLogin();
+      clearTimeout(statusTimer);
+      cards.reset();
+      for (const id of ["status-view", "profile-view"]) $(id).hidden = true;
+      showLogin(false);
     }
   }
 
-  // ---- login ----
+  // ---- login (also the banner when bilibili's login has expired) ----
+  function showLogin(expired) {
+    $("login-title").textContent = expired ? "B 站登录已失效" : "扫码登录";
+    $("login-hint").textContent = expired
+      ? "请用 bilibili 手机客户端重新扫码登录；你的推荐和模型都还在，登录后会继续每天更新。"
+      : "用 bilibili 手机客户端扫描二维码，登录后我们会根据你的观看、点赞、投币和收藏，每天为你挑选视频。";
+    $("login-view").classList.toggle("banner", expired);
+    if (!$("login-view").hidden && qrKey) return;
+    $("login-view").hidden = false;
+    if (demo) loadDemoUsers();
+    newQr();
+  }
+
   async function newQr() {
     clearTimeout(pollTimer);
     qrKey = null;
     if (demo) $("demo-scan").disabled = true;
-    showError("");
     $("qr-overlay").hidden = true;
     $("qr-state").textContent = "正在获取二维码…";
     const { status, data } = await api("POST", "/api/login/qrcode");
     if (status !== 200) {
       $("qr-state").textContent = "";
-      showError(data && data.error ? data.error : "获取二维码失败");
+      showError(errorOf(data, "获取二维码失败"));
       $("qr-overlay").hidden = false;
       return;
     }
@@ -160,7 +97,7 @@
     if (!qrKey) return;
     const { status, data } = await api("GET", "/api/login/poll?qrcode_key=" + encodeURIComponent(qrKey));
     if (status !== 200) {
-      showError(data && data.error ? data.error : "登录状态查询失败");
+      showError(errorOf(data, "登录状态查询失败"));
       $("qr-overlay").hidden = false;
       return;
     }
@@ -170,6 +107,7 @@
       if (demo) $("demo-scan").disabled = true;
     } else if (data.status === "success") {
       qrKey = null;
+      showError("");
       await loadSession();
     } else {
       pollTimer = setTimeout(poll, 2000);
@@ -177,14 +115,13 @@
   }
 
   async function loadDemoUsers() {
+    const select = $("demo-user");
+    if (select.options.length) return;
     const { status, data } = await api("GET", "/api/demo/users");
     if (status !== 200) return;
-    const select = $("demo-user");
-    select.innerHTML = "";
     for (const u of data.users) {
-      const opt = document.createElement("option");
+      const opt = el("option", "", u.uname + "（" + u.mid + "）");
       opt.value = u.mid;
-      opt.textContent = u.uname + "（" + u.mid + "）";
       select.appendChild(opt);
     }
   }
@@ -195,68 +132,60 @@
     const { status, data } = await api("POST", "/api/demo/scan", {
       qrcode_key: qrKey, mid: Number.isNaN(mid) ? null : mid,
     });
-    if (status !== 204) showError(data && data.error ? data.error : "模拟扫码失败");
+    if (status !== 204) showError(errorOf(data, "模拟扫码失败"));
     clearTimeout(pollTimer);
     poll();
   }
 
-  function showLogin() {
-    clearTimeout(statusTimer);
-    shownPicks = null;
-    show("login");
-    if (demo) loadDemoUsers();
-    newQr();
-  }
-
   // ---- status ----
-  async function showStatus() {
-    clearTimeout(pollTimer);
-    show("status");
-    await refreshStatus();
-  }
-
   async function refreshStatus() {
     clearTimeout(statusTimer);
+    if (!loggedIn) return;
     const { status, data } = await api("GET", "/api/status");
     if (status === 401) return loadSession();
     if (status !== 200) {
-      showError(data && data.error ? data.error : "状态查询失败");
+      showError(errorOf(data, "状态查询失败"));
       statusTimer = setTimeout(refreshStatus, 5000);
       return;
     }
-    showError("");
+    const busy = BUSY.includes(data.state);
     $("status-state").textContent = STATES[data.state] || data.state;
-    $("status-progress").value = data.progress;
     $("status-message").textContent = data.message;
+    $("status-progress").hidden = !busy;
+    $("status-progress").value = data.progress;
     $("status-last").textContent = fmtTime(data.last_refresh);
     $("status-next").textContent = fmtTime(data.next_refresh);
-    $("relogin").hidden = data.state !== "login_expired";
-    $("refresh").disabled = data.state === "login_expired";
-    if (data.picks_date) loadPicks();
-    const busy = ["queued", "syncing", "training", "scoring"].includes(data.state);
-    statusTimer = setTimeout(refreshStatus, busy ? 2000 : 30000);
+    $("refresh").disabled = busy || data.state === "login_expired" || coolingDown();
+    if (data.state === "login_expired") showLogin(true);
+    else if (!qrKey) $("login-view").hidden = true;
+    await cards.onStatus(data);
+    statusTimer = setTimeout(refreshStatus, busy ? 1000 : 30000);
+  }
+
+  let refreshedAt = 0;
+  function coolingDown() {
+    return Date.now() - refreshedAt < REFRESH_COOLDOWN_MS;
   }
 
   async function requestRefresh() {
+    refreshedAt = Date.now();
+    $("refresh").disabled = true;
+    setTimeout(() => { $("refresh").disabled = false; }, REFRESH_COOLDOWN_MS);
     const { status, data } = await api("POST", "/api/refresh");
-    if (status !== 202) showError(data && data.error ? data.error : "刷新失败");
+    if (status !== 202) showError(errorOf(data, "刷新失败"));
+    else showError("");
     refreshStatus();
-  }
-
-  async function logout() {
-    const { status, data } = await api("POST", "/api/logout");
-    if (status !== 204 && status !== 401) {
-      showError(data && data.error ? data.error : "退出失败");
-      return;
-    }
-    await loadSession();
   }
 
   $("qr-refresh").addEventListener("click", newQr);
   $("refresh").addEventListener("click", requestRefresh);
-  $("logout").addEventListener("click", logout);
-  // Scanning again keeps picks and model: the new login simply replaces this session.
-  $("relogin-button").addEventListener("click", showLogin);
   if (demo) $("demo-scan").addEventListener("click", demoScan);
+  window.addEventListener("hashchange", route);
+  profile.init(() => {
+    loggedIn = false;
+    clearTimeout(statusTimer);
+    history.replaceState(null, "", location.pathname);
+    loadSession();
+  });
   loadSession().catch(() => showError("无法连接服务器"));
 })();

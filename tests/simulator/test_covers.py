@@ -1,0 +1,51 @@
+"""Covers on the simulator's own origin: size suffix, Referer check, full-size counts."""
+
+from __future__ import annotations
+
+import struct
+
+from .conftest import Sim
+
+
+def a_cover(sim: Sim) -> str:
+    video = next(v for v in sim.state.world.cat.videos if v.status == "ok")
+    pic = sim.api("/x/web-interface/view", bvid=video.bvid)["data"]["pic"]
+    return pic
+
+
+def png_size(body: bytes) -> tuple[int, int]:
+    assert body[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", body[16:24])
+
+
+def test_video_cover_points_at_the_simulator(world_sim: Sim) -> None:
+    pic = a_cover(world_sim)
+    assert pic.startswith(world_sim.url.replace("https://", "http://") + "/bfs/archive/")
+    assert pic.endswith(".jpg")
+
+
+def test_thumbnail_and_full_size(world_sim: Sim) -> None:
+    pic = a_cover(world_sim)
+    path = pic[len(world_sim.url):]
+    world_sim.control("/counters/reset")
+    thumb = world_sim.http.get(pic + "@320w_200h_1c.webp", timeout=5)
+    assert thumb.status_code == 200 and png_size(thumb.content) == (320, 200)
+    full = world_sim.http.get(pic, timeout=5)
+    assert full.status_code == 200 and png_size(full.content) == (640, 400)
+    by_path = world_sim.control("/counters", method="GET").json()["by_path"]
+    assert by_path[path] == 1 and by_path[path + "@320w_200h_1c.webp"] == 1
+
+
+def test_referer_from_another_site_is_refused(world_sim: Sim) -> None:
+    pic = a_cover(world_sim) + "@320w_200h_1c.webp"
+    other = world_sim.http.get(pic, headers={"Referer": "http://127.0.0.1:1/"}, timeout=5)
+    assert other.status_code == 403
+    own = world_sim.http.get(pic, headers={"Referer": world_sim.url + "/video/x"}, timeout=5)
+    assert own.status_code == 200
+
+
+def test_bad_names_and_sizes(world_sim: Sim) -> None:
+    base = world_sim.url + "/bfs/archive/"
+    assert world_sim.http.get(base + "nothex.jpg", timeout=5).status_code == 404
+    assert world_sim.http.get(base + "a" * 40 + ".jpg@9999w_1h.webp",
+                              timeout=5).status_code == 400

@@ -1,0 +1,64 @@
+"""Feedback state, feed tokens, past days and the cached picks answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import UserProfile
+
+
+def test_feedback_state_and_clicks(store):
+    store.feedback.set(1, "BV1xx411c7mD", "like")
+    store.feedback.set(1, "BV1xx411c7mD", "dislike")
+    store.feedback.set(1, "BV1sK4y147ob", "like")
+    store.feedback.clear(1, "BV1sK4y147ob")
+    assert store.feedback.all(1) == {"BV1xx411c7mD": "dislike"}
+    store.feedback.click(1, "BV1sK4y147ob")
+    assert store.feedback.clicked(1) == {"BV1sK4y147ob"}
+    assert store.feedback.all(2) == {} and store.feedback.clicked(2) == set()
+    with pytest.raises(ValueError):
+        store.feedback.set(1, "BV1xx411c7mD", "click")
+
+
+def test_feed_tokens_rotate_and_revoke(store):
+    first = store.feed.token(7)
+    assert store.feed.token(7) == first and store.feed.owner(first) == 7
+    second = store.feed.rotate(7)
+    assert store.feed.owner(first) is None and store.feed.owner(second) == 7
+    store.feed.revoke(7)
+    assert store.feed.owner(second) is None and store.feed.token(7) != second
+
+
+def test_forget_user_revokes_the_feed(store):
+    store.users.activate(UserProfile(8, "u"))
+    token = store.feed.token(8)
+    store.feedback.set(8, "BV1xx411c7mD", "like")
+    store.forget_user(8)
+    assert store.feed.owner(token) is None and store.feedback.all(8) == {}
+    assert list(store.redis.scan_iter("*8*")) == []
+
+
+def test_dates_newest_first_within_thirty_days(store):
+    for day in ("2026-10-01", "2026-11-20", "2026-11-27", "2026-11-28"):
+        store.picks.save(3, day, {"date": day, "hot": [], "explore": []})
+    assert store.picks.dates(3) == ["2026-11-28", "2026-11-27", "2026-11-20"]
+    assert store.picks.dates(4) == []
+
+
+def test_cached_answer_is_dropped_by_new_picks_and_feedback(store):
+    body, gen = store.views.get(5, "latest")
+    assert body is None and store.views.put(5, "latest", b"A", gen)
+    assert store.views.get(5, "latest")[0] == b"A"
+    store.picks.save(5, "2026-11-28", {"date": "2026-11-28", "hot": [], "explore": []})
+    assert store.views.get(5, "latest")[0] is None
+    _, gen = store.views.get(5, "latest")
+    assert store.views.put(5, "latest", b"B", gen)
+    store.feedback.set(5, "BV1xx411c7mD", "dislike")
+    assert store.views.get(5, "latest")[0] is None
+
+
+def test_an_answer_rendered_before_an_invalidation_is_not_stored(store):
+    _, seen = store.views.get(6, "latest")
+    store.feedback.set(6, "BV1xx411c7mD", "like")  # lands while the old answer renders
+    assert not store.views.put(6, "latest", b"stale", seen)
+    assert store.views.get(6, "latest")[0] is None

@@ -1,0 +1,32 @@
+"""Headless Chromium (Debian's package) driven by Playwright, for the page tests."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.conftest import missing
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """A launched browser; skips (fails under CI) where Chromium or Playwright is missing."""
+    if not Path(CHROMIUM).exists():
+        missing("Chromium", "install Debian's package: sudo apt-get install -y chromium")
+    try:
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    except ImportError:
+        missing("Playwright", "pip install -r requirements-dev.txt")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,0 +1,70 @@
+"""The secret Atom feed: valid Atom 1.0, rotation kills the old URL, logout kills it too."""
+
+from __future__ import annotations
+
+import feedparser
+import requests
+
+from tests.web.helpers import log_in
+from tests.web.test_picks_api import PICK
+
+
+def save_days(store, mid: int) -> None:
+    for day, title in (("2026-11-26", "昨天的<视频> & 更多"), ("2026-11-27", "今天的视频")):
+        store.picks.save(mid, day, {
+            "date": day, "generated_at": f"{day}T06:00:00+08:00",
+            "hot": [{**PICK, "title": title}], "explore": [{**PICK, "bvid": "BV1sK4y147ob"}],
+        })
+
+
+def test_feed_is_valid_atom_with_one_entry_per_day(web, sim, store):
+    http, session = log_in(web.url, sim)
+    save_days(store, session["mid"])
+    url = http.get(f"{web.url}/api/settings", timeout=10).json()["feed_url"]
+    assert url.startswith(f"{web.url}/feed/") and url.endswith(".atom")
+    resp = requests.get(url, timeout=10)  # no cookie
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"].startswith("application/atom+xml")
+    parsed = feedparser.parse(resp.content)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    assert [e.title for e in parsed.entries] == ["2026-11-27 的推荐（2 个视频）",
+                                                 "2026-11-26 的推荐（2 个视频）"]
+    content = parsed.entries[1].content[0].value
+    assert "昨天的&lt;视频&gt; &amp; 更多" in content
+    assert "https://i0.hdslb.com/a.jpg@320w_200h_1c.webp" in content  # http → https, thumbnail
+    assert "https://www.bilibili.com/video/BV1xx411c7mD" in content
+
+
+def test_rotation_refuses_the_old_token_and_logout_kills_the_feed(web, sim, store):
+    http, session = log_in(web.url, sim)
+    save_days(store, session["mid"])
+    old = http.get(f"{web.url}/api/settings", timeout=10).json()["feed_url"]
+    assert http.get(f"{web.url}/api/settings", timeout=10).json()["feed_url"] == old
+    csrf = {"X-CSRF-Token": session["csrf_token"]}
+    assert http.post(f"{web.url}/api/feed/rotate", timeout=10).status_code == 403
+    new = http.post(f"{web.url}/api/feed/rotate", headers=csrf, timeout=10).json()["feed_url"]
+    assert new != old
+    gone = requests.get(old, timeout=10)
+    assert gone.status_code == 404 and gone.json()["error"]
+    assert requests.get(new, timeout=10).status_code == 200
+    assert http.post(f"{web.url}/api/logout", headers=csrf, timeout=10).status_code == 204
+    assert requests.get(new, timeout=10).status_code == 404
+    assert not [k for k in store.redis.scan_iter("feed:*")]
+
+
+def test_feed_links_use_the_public_url(web_factory, sim, store):
+    web = web_factory(public_url="https://rec.example.org")
+    http, session = log_in(web.url, sim)
+    save_days(store, session["mid"])
+    url = http.get(f"{web.url}/api/settings", timeout=10).json()["feed_url"]
+    assert url.startswith("https://rec.example.org/feed/")
+    body = requests.get(web.url + url[len("https://rec.example.org"):], timeout=10).content
+    parsed = feedparser.parse(body)
+    assert parsed.bozo == 0 and parsed.feed.link == "https://rec.example.org/"
+
+
+def test_settings_needs_a_user_and_unknown_tokens_are_404(web):
+    assert requests.get(f"{web.url}/api/settings", timeout=10).status_code == 401
+    assert requests.get(f"{web.url}/feed/nope.atom", timeout=10).status_code == 404
+    assert requests.get(f"{web.url}/feed/{'x' * 200}.atom", timeout=10).status_code == 404

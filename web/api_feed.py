@@ -1,0 +1,52 @@
+"""The user's settings answer, the secret Atom feed URL and the feed itself."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from store import Session
+from web import atom
+from web.context import web_context
+from web.errors import ApiError
+from web.sessions import require_user
+
+bp = Blueprint("feed", __name__)
+
+
+def public_base() -> str:
+    """Where links point: BILIREC_PUBLIC_URL behind a proxy, else the address asked."""
+    return web_context().settings.public_url or request.host_url.rstrip("/")
+
+
+def feed_url(token: str) -> str:
+    return f"{public_base()}/feed/{token}.atom"
+
+
+@bp.get("/api/settings")
+@require_user()
+def settings(session: Session):
+    # 稍后再看 and push are not built yet: nothing is enabled or stored for them.
+    return jsonify(
+        toview={"enabled": False, "count": 0, "added": 0, "added_at": None, "error": None},
+        push={"kind": None, "target": None},
+        feed_url=feed_url(web_context().store.feed.token(session.mid)),
+    )
+
+
+@bp.post("/api/feed/rotate")
+@require_user(csrf=True)
+def rotate(session: Session):
+    return jsonify(feed_url=feed_url(web_context().store.feed.rotate(session.mid)))
+
+
+@bp.get("/feed/<token>.atom")
+def feed(token: str):
+    ctx = web_context()
+    mid = ctx.store.feed.owner(token) if len(token) <= 64 else None
+    if mid is None:
+        raise ApiError(404, "没有这个订阅地址（可能已重新生成）")
+    docs = [doc for day in ctx.store.picks.dates(mid)
+            if (doc := ctx.store.picks.get(mid, day)) is not None and doc.get("date")]
+    body = atom.feed(docs, self_url=feed_url(token), page_url=f"{public_base()}/",
+                     tz=ctx.settings.tz)
+    return Response(body, mimetype="application/atom+xml")

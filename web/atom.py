@@ -1,0 +1,87 @@
+"""The daily picks as an Atom 1.0 document (RFC 4287): one entry per day, the picks as
+HTML with their covers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import xml.etree.ElementTree as ET
+from typing import Any
+
+NS = "http://www.w3.org/2005/Atom"
+SECTIONS = (("hot", "热门精选"), ("explore", "兴趣探索"))
+
+
+def thumbnail(cover: str) -> str:
+    """The 320×200 thumbnail of a cover, over HTTPS when it is bilibili's image host."""
+    if not cover:
+        return ""
+    cover = cover.split("@", 1)[0]
+    if cover.startswith("//"):
+        cover = "https:" + cover
+    elif cover.startswith("http://") and ".hdslb.com/" in cover:
+        cover = "https://" + cover[len("http://"):]
+    return cover + "@320w_200h_1c.webp"
+
+
+def _updated(doc: dict[str, Any], tz: dt.tzinfo) -> str:
+    stamp = doc.get("generated_at")
+    if isinstance(stamp, str):
+        try:
+            return dt.datetime.fromisoformat(stamp).isoformat(timespec="seconds")
+        except ValueError:
+            pass
+    day = dt.date.fromisoformat(doc["date"])
+    return dt.datetime.combine(day, dt.time(), tz).isoformat(timespec="seconds")
+
+
+def _pick_html(pick: dict[str, Any]) -> str:
+    url = f"https://www.bilibili.com/video/{pick.get('bvid', '')}"
+    author = (pick.get("author") or {}).get("name", "")
+    reasons = "；".join(str(r) for r in pick.get("reasons", []))
+    cover = thumbnail(str(pick.get("cover") or ""))
+    img = (f'<img src="{html.escape(cover)}" width="320" height="200" alt="" '
+           f'referrerpolicy="no-referrer"><br>' if cover else "")
+    return (f'<li><a href="{html.escape(url)}">{img}{html.escape(str(pick.get("title", "")))}'
+            f'</a><br>UP主：{html.escape(str(author))} · 推荐指数 {int(pick.get("rating", 0))}'
+            f'<br><small>{html.escape(reasons)}</small></li>')
+
+
+def day_html(doc: dict[str, Any]) -> str:
+    parts = []
+    for key, title in SECTIONS:
+        picks = [p for p in doc.get(key, []) if isinstance(p, dict)]
+        if picks:
+            parts.append(f"<h2>{title}</h2><ol>{''.join(_pick_html(p) for p in picks)}</ol>")
+    return "".join(parts) or "<p>这一天没有推荐。</p>"
+
+
+def feed(docs: list[dict[str, Any]], *, self_url: str, page_url: str, tz: dt.tzinfo) -> bytes:
+    """``docs``: the days' picks documents, newest first."""
+    ET.register_namespace("", NS)
+    root = ET.Element(f"{{{NS}}}feed")
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        node = ET.SubElement(parent, f"{{{NS}}}{tag}", attrs)
+        if text is not None:
+            node.text = text
+        return node
+
+    sub(root, "id", self_url)
+    sub(root, "title", "B站每日推荐")
+    sub(root, "subtitle", "每天为你挑选的 bilibili 视频")
+    updated = _updated(docs[0], tz) if docs else dt.datetime(2000, 1, 1, tzinfo=tz).isoformat()
+    sub(root, "updated", updated)
+    sub(sub(root, "author"), "name", "bilibili-recommender")
+    sub(root, "link", rel="self", href=self_url, type="application/atom+xml")
+    sub(root, "link", rel="alternate", href=page_url, type="text/html")
+    for doc in docs:
+        entry = sub(root, "entry")
+        count = sum(len(doc.get(k, [])) for k, _ in SECTIONS)
+        sub(entry, "id", f"{self_url}#{doc['date']}")
+        sub(entry, "title", f"{doc['date']} 的推荐（{count} 个视频）")
+        sub(entry, "updated", _updated(doc, tz))
+        sub(entry, "link", rel="alternate", href=f"{page_url}?date={doc['date']}",
+            type="text/html")
+        sub(entry, "content", day_html(doc), type="html")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
