@@ -8,6 +8,7 @@ lock and session lifetimes) exist so tests can run every period in seconds.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import zoneinfo
@@ -28,6 +29,15 @@ SECRET_HELP = (
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+# Settings that no longer exist, and why (a leftover in someone's .env is only warned of).
+RETIRED = {
+    "FIRST_SYNC_PAGES": "every list is now read to its end before picks are made; "
+                        "BILIREC_FIRST_SYNC_METADATA caps a new user's video details",
+    "BACKFILL_PAGES": "every list is now read to its end before picks are made; "
+                      "BILIREC_METADATA_PER_SYNC caps video details per later sync",
+}
 
 
 @dataclass(frozen=True)
@@ -54,9 +64,9 @@ class Settings:
     session_ttl_days: float = 30.0
     refresh_lock_ttl_s: float = 3 * 3600.0
     video_ttl_days: float = 60.0
-    first_sync_pages: int = 2
-    first_sync_metadata: int = 80
-    backfill_pages: int = 10
+    # Video details (view/detail, one request each) per sync; every list is always read
+    # to its end. The first sync fetches fewer, so first picks come sooner.
+    first_sync_metadata: int = 30
     metadata_per_sync: int = 200
     hot_pool_cap: int = 100
     user_pool_cap: int = 200
@@ -91,6 +101,9 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         reader = _Reader(env)
+        for name, why in RETIRED.items():
+            if f"BILIREC_{name}" in env:
+                logging.getLogger(__name__).warning("BILIREC_%s is no longer used: %s", name, why)
         settings = cls(
             secret_key=_secret(env),
             redis_url=reader.text("REDIS_URL", cls.redis_url),
@@ -118,9 +131,7 @@ class Settings:
             session_ttl_days=reader.number("SESSION_TTL_DAYS", cls.session_ttl_days),
             refresh_lock_ttl_s=reader.number("REFRESH_LOCK_TTL_S", cls.refresh_lock_ttl_s),
             video_ttl_days=reader.number("VIDEO_TTL_DAYS", cls.video_ttl_days),
-            first_sync_pages=reader.count("FIRST_SYNC_PAGES", cls.first_sync_pages),
             first_sync_metadata=reader.count("FIRST_SYNC_METADATA", cls.first_sync_metadata),
-            backfill_pages=reader.count("BACKFILL_PAGES", cls.backfill_pages),
             metadata_per_sync=reader.count("METADATA_PER_SYNC", cls.metadata_per_sync),
             hot_pool_cap=reader.count("HOT_POOL_CAP", cls.hot_pool_cap),
             user_pool_cap=reader.count("USER_POOL_CAP", cls.user_pool_cap),
