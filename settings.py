@@ -13,7 +13,7 @@ import os
 import re
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 MIN_SECRET_LEN = 32
@@ -75,6 +75,9 @@ class Settings:
     first_user_tag_fetch: int = 20
     related_seeds: int = 1
     ranking_rids: tuple[int, ...] = (0, 1, 3, 4, 36, 188, 160, 211)
+    # Waits before a refresh step that failed on a transient bilibili error is tried
+    # again; after the last one the refresh gives up until the next.
+    retry_delays_s: tuple[int, ...] = (60, 300, 1800)
     retry_attempts: int = 4
     retry_base_s: float = 1.0
     retry_max_total_s: float = 60.0
@@ -93,6 +96,23 @@ class Settings:
         if candidate <= local:
             candidate += dt.timedelta(days=1)
         return candidate
+
+    def to_env(self) -> dict[str, str]:
+        """The ``BILIREC_*`` variables that make ``from_env`` build these settings again
+        (for a child process: a worker started by a test or a benchmark)."""
+        env = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool):
+                text = "1" if value else "0"
+            elif isinstance(value, tuple | frozenset):
+                text = ",".join(str(v) for v in sorted(value))
+            elif isinstance(value, dt.time):
+                text = value.strftime("%H:%M")
+            else:
+                text = str(value)
+            env[f"BILIREC_{f.name.upper()}"] = text
+        return env
 
     def mid_allowed(self, mid: int) -> bool:
         return not self.allowed_mids or mid in self.allowed_mids
@@ -140,6 +160,7 @@ class Settings:
             first_user_tag_fetch=reader.count("FIRST_USER_TAG_FETCH", cls.first_user_tag_fetch),
             related_seeds=reader.count("RELATED_SEEDS", cls.related_seeds),
             ranking_rids=reader.ints("RANKING_RIDS", cls.ranking_rids),
+            retry_delays_s=reader.ints("RETRY_DELAYS_S", cls.retry_delays_s),
             retry_attempts=reader.count("RETRY_ATTEMPTS", cls.retry_attempts),
             retry_base_s=reader.number("RETRY_BASE_S", cls.retry_base_s),
             retry_max_total_s=reader.number("RETRY_MAX_TOTAL_S", cls.retry_max_total_s),

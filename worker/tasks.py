@@ -25,9 +25,6 @@ from worker.sync import LISTING_MESSAGE, listing_complete
 
 log = logging.getLogger(__name__)
 
-RETRY_DELAYS_S = (60, 300, 1800)
-
-
 def _ctx(task) -> Context:  # noqa: ANN001 - a bound Celery task
     return context_for(task.app.conf.bilirec_settings)
 
@@ -67,8 +64,7 @@ def _idle_state(ctx: Context, mid: int) -> str:
     return "ready" if ctx.store.picks.latest_date(mid) else "error"
 
 
-@shared_task(bind=True, name="bilirec.refresh_user", max_retries=len(RETRY_DELAYS_S),
-             acks_late=True)
+@shared_task(bind=True, name="bilirec.refresh_user", max_retries=None, acks_late=True)
 def refresh_user(self, mid: int, lock_token: str) -> None:
     """Sync step of a refresh; on success hands over to train_user on the ml queue."""
     ctx = _ctx(self)
@@ -92,14 +88,14 @@ def _refresh(task, ctx: Context, mid: int, lock_token: str) -> None:  # noqa: AN
             ctx, mid, f"bilibili 要求放慢请求（风控），{minutes} 分钟后自动继续"))
         raise task.retry(countdown=exc.seconds + 1, max_retries=None) from None
     except (errors.Transient, errors.RiskControl) as exc:
-        retries = task.request.retries
-        if retries < len(RETRY_DELAYS_S):
-            delay = RETRY_DELAYS_S[retries]
+        retries, delays = task.request.retries, ctx.settings.retry_delays_s
+        if retries < len(delays):
+            delay = delays[retries]
             why = "网络或服务器错误"
             if isinstance(exc, errors.RiskControl):
                 why = "bilibili 要求放慢请求"
-            ctx.store.status.set(mid, "queued", message=_waiting(
-                ctx, mid, f"{why}，{delay // 60} 分钟后重试"))
+            when = f"{delay // 60} 分钟" if delay >= 60 else f"{delay} 秒"
+            ctx.store.status.set(mid, "queued", message=_waiting(ctx, mid, f"{why}，{when}后重试"))
             raise task.retry(countdown=delay) from None
         _finish(ctx, mid, lock_token, _idle_state(ctx, mid), "bilibili 多次无响应，明天会再试")
         return
