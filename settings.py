@@ -66,13 +66,13 @@ class Settings:
     video_ttl_days: float = 60.0
     # Video details (view/detail, one request each) per sync; every list is always read
     # to its end. The first sync fetches fewer, so first picks come sooner.
-    first_sync_metadata: int = 30
+    first_sync_metadata: int = 15
     metadata_per_sync: int = 200
     hot_pool_cap: int = 100
     user_pool_cap: int = 200
     tag_fetch_per_pool: int = 40
     user_tag_fetch: int = 8
-    first_user_tag_fetch: int = 20
+    first_user_tag_fetch: int = 10
     related_seeds: int = 1
     ranking_rids: tuple[int, ...] = (0, 1, 3, 4, 36, 188, 160, 211)
     # Waits before a refresh step that failed on a transient bilibili error is tried
