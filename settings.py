@@ -82,6 +82,8 @@ class Settings:
     retry_base_s: float = 1.0
     retry_max_total_s: float = 60.0
     picks_per_list: int = 20
+    web_keepalive_s: float = 75.0
+    broker_visibility_timeout_s: float = 3600.0
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -165,6 +167,10 @@ class Settings:
             retry_base_s=reader.number("RETRY_BASE_S", cls.retry_base_s),
             retry_max_total_s=reader.number("RETRY_MAX_TOTAL_S", cls.retry_max_total_s),
             picks_per_list=reader.count("PICKS_PER_LIST", cls.picks_per_list),
+            web_keepalive_s=reader.number("WEB_KEEPALIVE_S", cls.web_keepalive_s),
+            broker_visibility_timeout_s=reader.number(
+                "BROKER_VISIBILITY_TIMEOUT_S", cls.broker_visibility_timeout_s
+            ),
         )
         return settings
 

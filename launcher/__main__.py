@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from launcher.procfile import read_procfile
-from launcher.redis_server import answers, start_redis
+from launcher.redis_server import answers, free_port, start_redis
 from launcher.secret_file import ensure_secret_file
 from launcher.supervisor import ROOT, run_all, stop
 from settings import Settings, SettingsError
@@ -26,17 +26,13 @@ def _settings_or_exit(env: dict[str, str]) -> Settings:
 
 def run(env: dict[str, str]) -> int:
     settings = _settings_or_exit(env)
-    extra = []
+    adopted = {}
     if not answers(settings.redis_url):
-        url, proc = start_redis(STATE_DIR / "redis")
+        url, adopted["redis"] = start_redis(STATE_DIR / "redis")
         print(f"bilirec: no Redis at {settings.redis_url}; started one at {url}", flush=True)
         env["BILIREC_REDIS_URL"] = url
-        extra.append(proc)
     print(f"bilirec: open http://{settings.web_host}:{settings.web_port}/", flush=True)
-    try:
-        return run_all(read_procfile(), env)
-    finally:
-        stop(extra)
+    return run_all(read_procfile(), env, adopted=adopted)
 
 
 def demo(env: dict[str, str]) -> int:
@@ -45,8 +41,9 @@ def demo(env: dict[str, str]) -> int:
     secret = demo_dir / "secret"
     ensure_secret_file(secret)
     redis_url, redis_proc = start_redis(demo_dir / "redis")
+    # A fixed port, so a simulator restarted by the supervisor keeps its address.
     sim = subprocess.Popen(
-        [sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", "0"],
+        [sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", str(free_port())],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -72,10 +69,7 @@ def demo(env: dict[str, str]) -> int:
     print(f"bilirec demo: simulator at {sim_url}, Redis at {redis_url}", flush=True)
     address = f"http://{settings.web_host}:{settings.web_port}/"
     print(f"bilirec demo: open {address} and press 模拟扫码", flush=True)
-    try:
-        return run_all(read_procfile(), env)
-    finally:
-        stop([sim, redis_proc])
+    return run_all(read_procfile(), env, adopted={"redis": redis_proc, "simulator": sim})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -108,3 +108,8 @@ def qr_login(qrcode_key: str) -> str:
 
 def rate_window(name: str, who: str, window: int) -> str:
     return f"rate:{name}:{who}:{window}"
+
+
+def user_rate_window(mid: int, name: str, window: int) -> str:
+    """A user's own counters live under their prefix, so logout deletes them."""
+    return f"user:{mid}:rate:{name}:{window}"

@@ -20,17 +20,18 @@ class QrLogins:
     def known(self, qrcode_key: str) -> bool:
         return bool(self._r.exists(keys.qr_login(qrcode_key)))
 
-    def succeeded_mid(self, qrcode_key: str) -> int | None:
+    def succeeded(self, qrcode_key: str) -> bool:
         try:
             doc = codec.load(self._r.get(keys.qr_login(qrcode_key)))
         except codec.StoredValueError:
-            return None
-        mid = doc.get("mid") if doc else None
-        return mid if isinstance(mid, int) else None
+            return False
+        return bool(doc and doc.get("done"))
 
-    def claim_success(self, qrcode_key: str, mid: int) -> bool:
-        """Record the login; True only for the first caller, so one poll gets the session."""
-        claimed = self._r.set(keys.qr_login(qrcode_key) + ":claimed", mid, nx=True, ex=RECORD_TTL_S)
+    def claim_success(self, qrcode_key: str) -> bool:
+        """Record the login; True only for the first caller, so one poll gets the session.
+        Neither record names the user: after a logout nothing may point to them."""
+        claimed = self._r.set(keys.qr_login(qrcode_key) + ":claimed", 1, nx=True,
+                              ex=RECORD_TTL_S)
         if claimed:
-            self._r.set(keys.qr_login(qrcode_key), codec.dump({"mid": mid}), ex=RECORD_TTL_S)
+            self._r.set(keys.qr_login(qrcode_key), codec.dump({"done": True}), ex=RECORD_TTL_S)
         return bool(claimed)

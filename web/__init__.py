@@ -18,6 +18,7 @@ from web.context import WebContext
 from web.queue import TaskQueue
 
 MAX_BODY = 64 * 1024
+DRAIN_CAP = 16 * 1024 * 1024
 
 CSP = (
     "default-src 'self'; img-src 'self' data: https://*.hdslb.com http://*.hdslb.com; "
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _body_limit():
         # Flask checks the limit only when a view reads the body; refuse it up front.
         if (request.content_length or 0) > MAX_BODY:
+            _discard_body(request.content_length)
             abort(413)
 
     @app.after_request
@@ -68,3 +70,17 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     logging.getLogger("web").setLevel(logging.INFO)
     return app
+
+
+def _discard_body(length: int) -> None:
+    """Read a refused body off the wire: left there, it ends the keep-alive connection
+    and the client's next request on it fails ("connection reset"). Past DRAIN_CAP the
+    connection is given up instead of reading that much."""
+    if length > DRAIN_CAP:
+        return
+    stream = request.environ["wsgi.input"]
+    while length > 0:
+        chunk = stream.read(min(length, 64 * 1024))
+        if not chunk:
+            break
+        length -= len(chunk)

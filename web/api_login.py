@@ -45,7 +45,7 @@ def poll():
     if not _KEY.fullmatch(key):
         raise ApiError(400, "qrcode_key 格式错误（最多 64 位字母或数字）")
     ctx = web_context()
-    if ctx.store.qr.succeeded_mid(key) is not None:
+    if ctx.store.qr.succeeded(key):
         return jsonify(status=PollState.SUCCESS.value)
     if not ctx.store.qr.known(key):
         return jsonify(status=PollState.EXPIRED.value)
@@ -65,7 +65,7 @@ def log_in(ctx: WebContext, qrcode_key: str, credentials: Credentials) -> None:
         except errors.BiliError:
             pass
         raise ApiError(403, f"bilibili 账号 {account.mid} 不在本站允许登录的名单中")
-    if not ctx.store.qr.claim_success(qrcode_key, account.mid):
+    if not ctx.store.qr.claim_success(qrcode_key):
         return
     ctx.store.credentials.save(account.mid, credentials.cookies, credentials.refresh_token)
     profile = UserProfile(account.mid, account.uname, account.face, logged_in_at=time.time())

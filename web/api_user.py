@@ -124,7 +124,7 @@ def refresh(session: Session):
         # Already on its way — or the login expired: only a new scan can help then.
         return jsonify(state=status_json(mid)["state"]), 202
     interval = ctx.settings.refresh_min_interval_s
-    if interval and not ctx.store.limits.allow("refresh", str(mid), limit=1, window_s=interval):
+    if interval and not ctx.store.limits.allow_user("refresh", mid, limit=1, window_s=interval):
         raise ApiError(429, "刷新太频繁了，请稍后再试")
     queue_refresh(ctx, mid)
     return jsonify(state=status_json(mid)["state"]), 202

@@ -10,6 +10,9 @@ except SettingsError as exc:
 bind = f"{_settings.web_host}:{_settings.web_port}"
 workers = 2
 threads = 4
+# Well past any poll interval (the page polls every 2 s): a client reusing an idle
+# connection must not race the server closing it.
+keepalive = round(_settings.web_keepalive_s)
 accesslog = "-"
 # The QR poll URL carries only the key; no query in our API carries a credential.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss'

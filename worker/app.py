@@ -27,7 +27,12 @@ def create_celery(settings: Settings) -> Celery:
     app = Celery("bilirec", broker=settings.redis_url, include=["worker.tasks"])
     app.conf.update(
         task_queues=[Queue(SYNC_FIRST_QUEUE), Queue(SYNC_QUEUE), Queue(ML_QUEUE)],
-        broker_transport_options={"queue_order_strategy": "priority"},
+        broker_transport_options={
+            "queue_order_strategy": "priority",
+            # How long a task taken by a worker that died (kill -9) waits before it is
+            # delivered again; also the longest countdown that is safe with Redis.
+            "visibility_timeout": settings.broker_visibility_timeout_s,
+        },
         task_default_queue=SYNC_QUEUE,
         task_routes=TASK_ROUTES,
         # Progress and results live in the store; Celery's result backend would keep

@@ -82,14 +82,37 @@ def test_allowed_mids_refuse_others(web_factory, sim, store):
     assert http.get(f"{web.url}/api/session", timeout=10).json()["logged_in"] is False
 
 
+def _values(r, key: bytes) -> list[bytes]:
+    kind = r.type(key)
+    if kind == b"string":
+        return [r.get(key) or b""]
+    if kind == b"hash":
+        return [b for pair in r.hgetall(key).items() for b in pair]
+    if kind == b"list":
+        return r.lrange(key, 0, -1)
+    if kind == b"set":
+        return list(r.smembers(key))
+    if kind == b"zset":
+        return r.zrange(key, 0, -1)
+    return []
+
+
 def test_logout_deletes_everything(web, sim, store):
     http, session = log_in(web.url, sim)
     mid = session["mid"]
-    resp = http.post(
-        f"{web.url}/api/logout", headers={"X-CSRF-Token": session["csrf_token"]}, timeout=10
-    )
+    csrf = {"X-CSRF-Token": session["csrf_token"]}
+    assert http.post(f"{web.url}/api/refresh", headers=csrf, timeout=10).status_code in (202, 429)
+    resp = http.post(f"{web.url}/api/logout", headers=csrf, timeout=10)
     assert resp.status_code == 204
-    assert not [k for k in store.redis.scan_iter() if k.startswith(f"user:{mid}".encode())]
+    # No key name or value outside Celery's own queues names the user. (A refresh
+    # message still queued for a worker is the broker's; issue 10 takes it on.)
+    celery = (b"sync", b"sync_first", b"ml", b"unacked", b"_kombu")
+    named = [
+        k for k in store.redis.scan_iter()
+        if not k.startswith(celery)
+        and (str(mid).encode() in k or any(str(mid).encode() in v for v in _values(store.redis, k)))
+    ]
+    assert not named
     assert not store.users.is_active(mid)
     assert http.get(f"{web.url}/api/session", timeout=10).json()["logged_in"] is False
     assert http.get(f"{web.url}/api/status", timeout=10).status_code == 401

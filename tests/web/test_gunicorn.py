@@ -1,0 +1,65 @@
+"""The web as users run it: gunicorn with web/gunicorn_conf.py, spoken to over raw
+keep-alive connections the way scripts (Python requests) reuse them."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+import requests
+
+from launcher.redis_server import free_port
+from settings import Settings
+from tests.conftest import ROOT, settings_env
+
+
+@pytest.fixture
+def gunicorn(settings: Settings) -> Iterator[str]:
+    port = free_port()
+    env = settings_env(replace(settings, web_port=port, web_keepalive_s=5.0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "web/gunicorn_conf.py", "web:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(url + "/healthz", timeout=2)
+            break
+        except requests.RequestException:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("gunicorn did not start")
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def _get(sock: socket.socket, path: str) -> bytes:
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+    return sock.recv(65536)
+
+
+def test_an_idle_connection_outlives_a_poll_interval(gunicorn: str):
+    port = int(gunicorn.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        assert _get(sock, "/healthz").startswith(b"HTTP/1.1 200")
+        time.sleep(2.5)  # the page and README poll every 2 s
+        assert _get(sock, "/healthz").startswith(b"HTTP/1.1 200")
+
+
+def test_a_refused_huge_body_does_not_break_the_next_request(gunicorn: str):
+    with requests.Session() as session:
+        big = session.post(gunicorn + "/api/feedback", data=b"x" * (1024 * 1024),
+                           headers={"Content-Type": "application/json"}, timeout=10)
+        assert big.status_code == 413
+        assert big.json()["error"]
+        after = session.get(gunicorn + "/healthz", timeout=10)
+        assert after.status_code == 200
