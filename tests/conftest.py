@@ -97,6 +97,8 @@ def simulator_url() -> Iterator[str]:
     from simulator.app import create_app  # noqa: PLC0415
 
     server = ServerThread(create_app(seed=7))
+    # Build the world now, not inside the first test's request (its timeout is short).
+    requests.get(f"{server.url}/_sim/world", timeout=60).raise_for_status()
     yield server.url
     server.stop()
 
@@ -235,6 +237,7 @@ def world(fast_settings: Settings) -> Iterator[tuple[Settings, Callable[..., req
     from worker.context import context_for  # noqa: PLC0415
 
     server = ServerThread(create_app(seed=11))
+    requests.get(f"{server.url}/_sim/world", timeout=60).raise_for_status()
     settings = replace(fast_settings, api_base=server.url, passport_base=server.url,
                        www_base=server.url)
 

@@ -29,6 +29,7 @@ def ten_users(fast_settings: Settings) -> Iterator[tuple[Settings, object]]:
     from simulator.app import create_app  # noqa: PLC0415
 
     server = ServerThread(create_app(seed=SEED, n_users=USERS))
+    requests.get(f"{server.url}/_sim/world", timeout=60).raise_for_status()
     settings = replace(
         fast_settings, api_base=server.url, passport_base=server.url, www_base=server.url,
         # Small pools and no video details keep it quick (the model learns from the list
