@@ -8,11 +8,12 @@ lock and session lifetimes) exist so tests can run every period in seconds.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 MIN_SECRET_LEN = 32
@@ -28,6 +29,15 @@ SECRET_HELP = (
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+# Settings that no longer exist, and why (a leftover in someone's .env is only warned of).
+RETIRED = {
+    "FIRST_SYNC_PAGES": "every list is now read to its end before picks are made; "
+                        "BILIREC_FIRST_SYNC_METADATA caps a new user's video details",
+    "BACKFILL_PAGES": "every list is now read to its end before picks are made; "
+                      "BILIREC_METADATA_PER_SYNC caps video details per later sync",
+}
 
 
 @dataclass(frozen=True)
@@ -60,17 +70,20 @@ class Settings:
     session_ttl_days: float = 30.0
     refresh_lock_ttl_s: float = 3 * 3600.0
     video_ttl_days: float = 60.0
-    first_sync_pages: int = 2
-    first_sync_metadata: int = 80
-    backfill_pages: int = 10
+    # Video details (view/detail, one request each) per sync; every list is always read
+    # to its end. The first sync fetches fewer, so first picks come sooner.
+    first_sync_metadata: int = 15
     metadata_per_sync: int = 200
     hot_pool_cap: int = 100
     user_pool_cap: int = 200
     tag_fetch_per_pool: int = 40
     user_tag_fetch: int = 8
-    first_user_tag_fetch: int = 20
+    first_user_tag_fetch: int = 10
     related_seeds: int = 1
     ranking_rids: tuple[int, ...] = (0, 1, 3, 4, 36, 188, 160, 211)
+    # Waits before a refresh step that failed on a transient bilibili error is tried
+    # again; after the last one the refresh gives up until the next.
+    retry_delays_s: tuple[int, ...] = (60, 300, 1800)
     retry_attempts: int = 4
     retry_base_s: float = 1.0
     retry_max_total_s: float = 60.0
@@ -93,6 +106,23 @@ class Settings:
             candidate += dt.timedelta(days=1)
         return candidate
 
+    def to_env(self) -> dict[str, str]:
+        """The ``BILIREC_*`` variables that make ``from_env`` build these settings again
+        (for a child process: a worker started by a test or a benchmark)."""
+        env = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool):
+                text = "1" if value else "0"
+            elif isinstance(value, tuple | frozenset):
+                text = ",".join(str(v) for v in sorted(value))
+            elif isinstance(value, dt.time):
+                text = value.strftime("%H:%M")
+            else:
+                text = str(value)
+            env[f"BILIREC_{f.name.upper()}"] = text
+        return env
+
     def mid_allowed(self, mid: int) -> bool:
         return not self.allowed_mids or mid in self.allowed_mids
 
@@ -100,6 +130,9 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         reader = _Reader(env)
+        for name, why in RETIRED.items():
+            if f"BILIREC_{name}" in env:
+                logging.getLogger(__name__).warning("BILIREC_%s is no longer used: %s", name, why)
         settings = cls(
             secret_key=_secret(env),
             secret_key_old=_secret(env, "BILIREC_SECRET_KEY_OLD", required=False),
@@ -133,9 +166,7 @@ class Settings:
             session_ttl_days=reader.number("SESSION_TTL_DAYS", cls.session_ttl_days),
             refresh_lock_ttl_s=reader.number("REFRESH_LOCK_TTL_S", cls.refresh_lock_ttl_s),
             video_ttl_days=reader.number("VIDEO_TTL_DAYS", cls.video_ttl_days),
-            first_sync_pages=reader.count("FIRST_SYNC_PAGES", cls.first_sync_pages),
             first_sync_metadata=reader.count("FIRST_SYNC_METADATA", cls.first_sync_metadata),
-            backfill_pages=reader.count("BACKFILL_PAGES", cls.backfill_pages),
             metadata_per_sync=reader.count("METADATA_PER_SYNC", cls.metadata_per_sync),
             hot_pool_cap=reader.count("HOT_POOL_CAP", cls.hot_pool_cap),
             user_pool_cap=reader.count("USER_POOL_CAP", cls.user_pool_cap),
@@ -144,6 +175,7 @@ class Settings:
             first_user_tag_fetch=reader.count("FIRST_USER_TAG_FETCH", cls.first_user_tag_fetch),
             related_seeds=reader.count("RELATED_SEEDS", cls.related_seeds),
             ranking_rids=reader.ints("RANKING_RIDS", cls.ranking_rids),
+            retry_delays_s=reader.ints("RETRY_DELAYS_S", cls.retry_delays_s),
             retry_attempts=reader.count("RETRY_ATTEMPTS", cls.retry_attempts),
             retry_base_s=reader.number("RETRY_BASE_S", cls.retry_base_s),
             retry_max_total_s=reader.number("RETRY_MAX_TOTAL_S", cls.retry_max_total_s),

@@ -1,4 +1,4 @@
-"""``python -m simulator --host 127.0.0.1 --port 0 [--seed N] [--users 5] [--videos 3000]``
+"""``python -m simulator --host 127.0.0.1 --port 0 [--seed N] [--users 5] [--videos 6000]``
 
 Also ``--qr-ttl 180`` (QR key lifetime) and ``--quiet``.
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--qr-ttl", type=float, default=180.0, help="QR key lifetime, seconds")
     parser.add_argument("--users", type=int, default=5, help="simulated accounts (mids 10001…)")
-    parser.add_argument("--videos", type=int, default=3000, help="videos in the base catalogue")
+    parser.add_argument("--videos", type=int, default=6000, help="videos in the base catalogue")
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
     args = parser.parse_args(argv)
 

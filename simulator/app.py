@@ -88,7 +88,7 @@ def create_app(
     seed: int = 0,
     qr_ttl_s: float = 180.0,
     n_users: int = 5,
-    n_videos: int = 3000,
+    n_videos: int = 6000,
     extra_blueprints: Iterable[Blueprint] = (),
 ) -> Flask:
     """Build the simulator app. ``seed``/``qr_ttl_s``/``n_users``/``n_videos``

@@ -30,6 +30,7 @@ class Fault:
     status: int = 412
     seconds: float = 2.0
     count: int = 1  # remaining matches; -1 = until cleared
+    after: int = 0  # matching requests answered normally first (a fault mid-listing)
     mid: int | None = None
     body: str = "html"  # kind "http": "html" (edge page) or "json" (-412 envelope)
 
@@ -68,7 +69,11 @@ def parse_fault(body: Any, fault_id: int) -> Fault:
     count = _int(body, "count", 1)
     if count is None or count == 0 or count < -1:
         raise ValueError("count must be a positive integer or -1")
-    fault = Fault(id=fault_id, path=path, kind=kind, count=count, mid=_int(body, "mid", None))
+    after = _int(body, "after", 0)
+    if after is None or after < 0:
+        raise ValueError("after must be a non-negative integer")
+    fault = Fault(id=fault_id, path=path, kind=kind, count=count, mid=_int(body, "mid", None),
+                  after=after)
     if kind == "code":
         code = _int(body, "code", None)
         if code is None:
@@ -114,6 +119,9 @@ class FaultTable:
         faults do not stack)."""
         for fault in self._faults:
             if fault.matches(path, mid):
+                if fault.after > 0:
+                    fault.after -= 1
+                    return None
                 if fault.count > 0:
                     fault.count -= 1
                     if fault.count == 0:

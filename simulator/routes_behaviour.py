@@ -47,7 +47,7 @@ def history_cursor(world: World, account: Account | None) -> Response:
     faved = shapes_user.faved_set(u)
     items = []
     for watch in reversed(u.history):
-        if kind != "all" and watch.kind != kind:
+        if kind != "all" and shapes_user.tab(watch) != kind:
             continue
         # Cursor = the last item's (view_at, kid); the next page starts strictly after it.
         if cur_view_at and (world.ts(watch.view_at), shapes_user.kid(watch, world)) >= (

@@ -20,11 +20,35 @@ def kid(watch: Watch, world: World) -> int:
     return world.cat.videos[watch.vidx].aid if watch.kind == "archive" else watch.oid
 
 
+def tab(watch: Watch) -> str:
+    """The history tab (``type``) an entry is listed under: bangumi count as 视频."""
+    return "archive" if watch.kind == "pgc" else watch.kind
+
+
+def pgc_item(world: World, watch: Watch) -> dict[str, Any]:
+    """A bangumi episode: business ``pgc``, no bvid, ``kid`` = season id (§5.1)."""
+    return {
+        "title": watch.title, "long_title": f"第{watch.page}话",
+        "cover": f"http://i0.hdslb.com/bfs/bangumi/{sha_hex('pgc', watch.oid)}.jpg",
+        "covers": None, "uri": f"https://www.bilibili.com/bangumi/play/ss{watch.oid}",
+        "history": {"oid": watch.oid, "epid": watch.oid * 100 + watch.page, "bvid": "",
+                    "page": watch.page, "cid": 0, "part": "", "business": "pgc",
+                    "dt": watch.dt},
+        "videos": 1, "author_name": "", "author_mid": 0, "author_face": "",
+        "view_at": world.ts(watch.view_at), "progress": watch.progress, "badge": "番剧",
+        "show_title": f"第{watch.page}话", "duration": 1420, "current": "", "total": 24,
+        "new_desc": "全24话", "is_finish": 1, "is_fav": 0, "kid": watch.oid, "tag_name": "",
+        "live_status": 0,
+    }
+
+
 def cursor_item(world: World, watch: Watch, faved: set[int]) -> dict[str, Any]:
     """One ``history/cursor`` list item (archive, live or article). ``progress``
     -1 = finished, as in the v2 example (unverified for this endpoint; the doc's
     best guess and what clients rely on)."""
     view_at = world.ts(watch.view_at)
+    if watch.kind == "pgc":
+        return pgc_item(world, watch)
     if watch.kind != "archive":
         author = world.cat.authors[watch.author]
         live = watch.kind == "live"

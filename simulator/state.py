@@ -78,7 +78,7 @@ class SimState:
         accounts: Iterable[Account] | None = None,
         clock: Callable[[], float] = time.time,
         n_users: int = 5,
-        n_videos: int = 3000,
+        n_videos: int = 6000,
         world_anchor: int | None = None,
         new_per_day: int | None = None,
     ) -> None:

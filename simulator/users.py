@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from . import vocab
 from .catalog import DAY, Catalogue, Video, unit
 
-HISTORY_SPAN_DAYS = 45  # the initial history covers the 45 days before day 0
+HISTORY_SPAN_DAYS = 60  # the initial history covers the two months before day 0
 FUTURE_MIN_RELEVANCE = 0.35
 DEVICES = (2, 2, 2, 2, 1, 1, 3, 4, 33)  # history dt codes (§5.1)
 
@@ -32,6 +32,10 @@ class UserSpec:
     hints: tuple[int, ...] = ()  # topic indices the taste leans to
     history_size: int = 300
     likes_hidden: bool = False  # like/coin lists answer 53013
+    # Fixed like/coin/favourite counts (None = derived from the history size).
+    likes: int | None = None
+    coins: int | None = None
+    favs: int | None = None
 
 
 @dataclass(slots=True)
@@ -56,12 +60,12 @@ class Taste:
 @dataclass(slots=True)
 class Watch:
     view_at: int  # offset from the anchor, unique and increasing per user
-    vidx: int  # catalogue index, -1 for live/article entries
+    vidx: int  # catalogue index, -1 for live/article/pgc entries
     progress: int  # seconds into ``page``; -1 = finished
     page: int
     dt: int
-    kind: str = "archive"  # archive | live | article
-    oid: int = 0  # room id / cvid for live / article
+    kind: str = "archive"  # archive | live | article | pgc (a bangumi episode)
+    oid: int = 0  # room id / cvid / season id for live / article / pgc
     author: int = -1  # Author.idx for live / article
     title: str = ""
 
@@ -200,6 +204,10 @@ def _add_fav(u: UserState, cat: Catalogue, vidx: int, when: int) -> None:
     target.items.append((vidx, when))
 
 
+def _count(fixed: int | None, cap: int, derived: int) -> int:
+    return fixed if fixed is not None else min(cap, derived)
+
+
 def build_user(seed: int, spec: UserSpec, cat: Catalogue, n_base: int) -> UserState:
     """The user at day 0: taste plus the behaviour of the 45 days before."""
     taste = make_taste(seed, spec, cat)
@@ -227,6 +235,12 @@ def build_user(seed: int, spec: UserSpec, cat: Catalogue, n_base: int) -> UserSt
         title = f"{author.name}的直播间" if kind == "live" else f"【专栏】聊聊{subject}"
         watches.append(Watch(rng.randint(-span, -120), -1, 0, 1, rng.choice(DEVICES), kind,
                              rng.randint(1_000_000, 39_999_999), author.idx, title))
+    episodes = _rng(seed, spec.mid, "pgc")
+    for _ in range(max(1, spec.history_size // 100)):  # a few bangumi episodes (番剧)
+        season, ep = episodes.randint(20_000, 49_999), episodes.randint(1, 24)
+        watches.append(Watch(episodes.randint(-span, -120), -1, episodes.choice((-1, 700)), ep,
+                             episodes.choice(DEVICES), "pgc", season,
+                             title=f"番剧{season % 97}号"))
     watches.sort(key=lambda w: w.view_at)
     for prev, cur in itertools.pairwise(watches):
         cur.view_at = max(cur.view_at, prev.view_at + 1)
@@ -236,9 +250,9 @@ def build_user(seed: int, spec: UserSpec, cat: Catalogue, n_base: int) -> UserSt
     seen = [w for w in watches if w.vidx >= 0 and cat.videos[w.vidx].valid]
     r3 = [u.rel[w.vidx] ** 3 + 1e-4 for w in seen]
     h = spec.history_size
-    n_like = min(50, max(20, round(h * 0.12)), len(seen))
-    n_coin = min(30, max(3, round(h * 0.067)), len(seen))
-    n_fav = min(40, max(5, round(h * 0.08)), len(seen))
+    n_like = min(_count(spec.likes, 50, max(20, round(h * 0.12))), len(seen))
+    n_coin = min(_count(spec.coins, 30, max(3, round(h * 0.067))), len(seen))
+    n_fav = min(_count(spec.favs, 40, max(5, round(h * 0.08))), len(seen))
     at = {w.vidx: w.view_at for w in seen}
 
     def stamp(vidx: int) -> int:

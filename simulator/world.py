@@ -35,13 +35,17 @@ DEFAULT_HINTS: dict[int, tuple[int, ...]] = {
 
 
 def default_specs(seed: int, mids: Sequence[int]) -> list[UserSpec]:
-    """First account: 300 history items; the others 50–400. Accounts whose mid
-    ends in 5 (10005, 10015, …) hide their like/coin lists (53013)."""
+    """Histories as long as real ones: the first account has 600 items, 40
+    favourites, 30 likes and 10 coins; the others 500–1,000 items. Accounts
+    whose mid ends in 5 (10005, 10015, …) hide their like/coin lists (53013)."""
     specs = []
     for i, mid in enumerate(mids):
+        hints, hidden = DEFAULT_HINTS.get(mid, ()), mid % 10 == 5
+        if i == 0:
+            specs.append(UserSpec(mid, hints, 600, hidden, likes=30, coins=10, favs=40))
+            continue
         rng = random.Random(f"bilisim:{seed}:spec:{mid}")
-        size = 300 if i == 0 else rng.randint(50, 400)
-        specs.append(UserSpec(mid, DEFAULT_HINTS.get(mid, ()), size, mid % 10 == 5))
+        specs.append(UserSpec(mid, hints, rng.randint(500, 1000), hidden))
     return specs
 
 
@@ -49,7 +53,7 @@ class World:
     def __init__(
         self,
         seed: int = 0,
-        n_videos: int = 3000,
+        n_videos: int = 6000,
         n_users: int = 5,
         *,
         mids: Iterable[int] | None = None,
@@ -197,7 +201,8 @@ class World:
     def feed(self, mid: int | None, ps: int) -> list[tuple[str, int]]:
         """One homepage-feed call: ``(goto, index)`` pairs, ``goto`` in av / ad
         (index = video) / live (index = author). Leans to the taste when logged
-        in; every call returns new items (a per-user call counter)."""
+        in, with a few videos already watched; every call returns new items (a
+        per-user call counter)."""
         u = self.user(mid)
         if u is not None:
             u.feed_calls += 1
@@ -231,7 +236,8 @@ class World:
                     idx = rng.choice(pop) if pop else rng.randrange(prefix)
                 if idx in shown or not self.cat.videos[idx].valid:
                     continue
-                if u is not None and idx in u.watched:
+                # Like bilibili's, the feed now and then offers a video already watched.
+                if u is not None and idx in u.watched and rng.random() < 0.75:
                     continue
                 break
             else:  # a tiny world ran out of fresh videos

@@ -8,7 +8,6 @@ tests that need Redis are skipped loudly, except under CI (CI=true), where they 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -98,6 +97,8 @@ def simulator_url() -> Iterator[str]:
     from simulator.app import create_app  # noqa: PLC0415
 
     server = ServerThread(create_app(seed=7))
+    # Build the world now, not inside the first test's request (its timeout is short).
+    requests.get(f"{server.url}/_sim/world", timeout=60).raise_for_status()
     yield server.url
     server.stop()
 
@@ -132,17 +133,7 @@ def settings(redis_url: str, simulator_url: str, redis_client: redis.Redis) -> S
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a child process build the same settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BILIREC_")}
-    for f in fields(settings):
-        value = getattr(settings, f.name)
-        if isinstance(value, bool):
-            text = "1" if value else "0"
-        elif isinstance(value, tuple | frozenset):
-            text = ",".join(str(v) for v in sorted(value))
-        elif isinstance(value, dt.time):
-            text = value.strftime("%H:%M")
-        else:
-            text = str(value)
-        env[f"BILIREC_{f.name.upper()}"] = text
+    env.update(settings.to_env())
     env["PYTHONPATH"] = str(ROOT)
     return env
 
@@ -259,6 +250,7 @@ def world(fast_settings: Settings) -> Iterator[tuple[Settings, Callable[..., req
     from worker.context import context_for  # noqa: PLC0415
 
     server = ServerThread(create_app(seed=11))
+    requests.get(f"{server.url}/_sim/world", timeout=60).raise_for_status()
     settings = replace(fast_settings, api_base=server.url, passport_base=server.url,
                        www_base=server.url)
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import logging
 
 import pytest
 
@@ -112,6 +113,16 @@ def test_every_field_has_its_environment_variable():
     changed = Settings(
         secret_key=SECRET, redis_url="redis://h:1/2", demo=True, web_port=9,
         allowed_mids=frozenset({1, 2}), ranking_rids=(3,), daily_at=dt.time(5, 4),
-        hot_every_min=7.0, first_sync_pages=9, picks_per_list=5, video_ttl_days=2.0,
+        hot_every_min=7.0, first_sync_metadata=9, picks_per_list=5, video_ttl_days=2.0,
     )
     assert Settings.from_env(settings_env(changed)) == changed
+
+
+def test_retired_page_settings_are_warned_of_not_fatal(caplog: pytest.LogCaptureFixture):
+    env = {"BILIREC_SECRET_KEY": SECRET, "BILIREC_FIRST_SYNC_PAGES": "2",
+           "BILIREC_BACKFILL_PAGES": "10"}
+    with caplog.at_level(logging.WARNING):
+        settings = Settings.from_env(env)
+    assert settings == Settings.from_env({"BILIREC_SECRET_KEY": SECRET})
+    assert "BILIREC_FIRST_SYNC_PAGES is no longer used" in caplog.text
+    assert "BILIREC_BACKFILL_PAGES is no longer used" in caplog.text

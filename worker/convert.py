@@ -25,6 +25,26 @@ def record_from_info(info: VideoInfo) -> VideoRecord:
     return replace(record_from_list(info), tags=info.tags)
 
 
+def record_from_history(item: HistoryItem, tid: int | None) -> VideoRecord:
+    """Partial metadata from a history item (no stats; ``tid`` from its sub-zone name
+    when known): enough for a first model to learn UP主 and partition before tags."""
+    return VideoRecord(
+        bvid=item.bvid, title=item.title, cover=item.cover, aid=item.aid, tid=tid,
+        tname=item.tag_name, duration=item.duration or 0, owner_mid=item.author_mid or 0,
+        owner_name=item.author_name,
+    )
+
+
+def record_from_fav(item: FavItem) -> VideoRecord:
+    """Partial metadata from a favourite: uploader, duration, plays and favourites."""
+    return VideoRecord(
+        bvid=item.bvid, title=item.title, cover=item.cover, aid=item.aid,
+        duration=item.duration or 0, pubdate=item.pubtime or 0,
+        owner_mid=item.upper_mid or 0, owner_name=item.upper_name,
+        view=item.cnt_info.play or 0, favorite=item.cnt_info.collect or 0,
+    )
+
+
 def watch_event(item: HistoryItem) -> BehaviourEvent:
     progress = item.progress if item.progress is not None else 0
     return BehaviourEvent(

@@ -18,7 +18,9 @@ def sync_user(ctx: Context, mid: int) -> SyncReport:
 
     Raises NotLoggedIn when the login is dead even after a cookie refresh; risk control
     and transient errors propagate for the task to retry later. Events stored before an
-    error stay stored (each page is appended as it arrives).
+    error stay stored (each page is appended as it arrives), and a history walk resumes
+    where it stopped. ``report.listing_complete`` False: not every list was read to its
+    end yet, so no picks may be made from what is stored.
     """
     store = ctx.store
 
@@ -38,8 +40,6 @@ def sync_user(ctx: Context, mid: int) -> SyncReport:
     sync = BehaviourSync(
         store,
         ctx.client,
-        first_sync_pages=ctx.settings.first_sync_pages,
-        backfill_pages=ctx.settings.backfill_pages,
         metadata_cap=ctx.settings.metadata_per_sync,
         first_metadata=ctx.settings.first_sync_metadata,
     )
@@ -48,6 +48,8 @@ def sync_user(ctx: Context, mid: int) -> SyncReport:
     except errors.NotLoggedIn:
         creds = revive(ctx, mid, creds)
         report = sync.run(mid, creds.cookies, progress)
+    if not report.listing_complete:
+        return report  # the caller continues the listing; nothing else is worth doing yet
     progress(0.6, "正在寻找兴趣探索的候选视频")
     refresh_user_pool(
         store, ctx.client, mid, creds.cookies, ctx.limits,

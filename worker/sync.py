@@ -1,110 +1,161 @@
-"""Behaviour sync for one user: new history, favourites, likes and coins become events
+"""Behaviour sync for one user: history, favourites, likes and coins become events
 (exactly once), and the metadata of the videos involved is fetched once for all users.
 
-Incremental by cursor: history stops at the newest ``view_at`` already stored, each
-favourite folder at its newest ``fav_time``. A first sync takes only the newest pages of
-a long history, so first picks come quickly; the rest is backfilled by later runs.
+Every list is read to its end before picks may be published: the exclusion set (every
+video the user watched, favourited, liked or coined) must be complete, or a watched video
+could come back as a pick. Lists are cheap (30 history items a request); video details
+are not (one request each), so only those are capped per run and backfilled by later
+runs, strongest positives and newest first. Meanwhile the list answers themselves are
+cached as partial metadata (title, UP主, partition, duration, stats where given), so a
+first model can learn from them before tags arrive.
+
+History is incremental by cursor: a walk from the top stops at the newest ``view_at``
+already stored. A walk that cannot finish (a fault, a cool-down) leaves a resume point
+saved page by page; the next run continues from it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import zip_longest
 
 from bilibili import errors
 from bilibili.client import BiliClient
-from bilibili.entities import HistoryCursor
+from bilibili.entities import HistoryCursor, HistoryItem
 from store import BehaviourEvent, Store, VideoRecord
-from worker.convert import fav_event, record_from_info, record_from_list, watch_event
+from worker.convert import (
+    fav_event,
+    record_from_fav,
+    record_from_history,
+    record_from_info,
+    record_from_list,
+    watch_event,
+)
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
+LISTING_MESSAGE = "正在读取完整观看记录"
+_COMPLETE = "listing_complete"  # cursor: 1 once the last sync read every list to its end
+_LISTED_ONCE = "listed_once"  # cursor: 1 once any sync did (later syncs are not the first)
 
 
 @dataclass
 class SyncReport:
     new_events: int = 0
     metadata_fetched: int = 0
-    backfill_pending: bool = False
-    first: bool = False  # the user's very first sync
+    listing_complete: bool = False  # every list read to its end: picks may be published
+    first: bool = False  # no complete listing before: the user waits for first picks
     likes_hidden: bool = False
+    history_listed: int = 0  # history items read this run
     strong_positives: tuple[str, ...] = ()
     related: tuple[VideoRecord, ...] = ()
     metadata_missing: int = 0
 
+    @property
+    def backfill_pending(self) -> bool:
+        """Lists still to read (details still missing: ``metadata_missing``)."""
+        return not self.listing_complete
+
+
+@dataclass(frozen=True)
+class _Resume:
+    """An unfinished history walk: continue at ``cursor``, stop at ``until`` (view_at)."""
+
+    cursor: HistoryCursor
+    until: int
+
+
+def listing_complete(store: Store, mid: int) -> bool:
+    """True when the user's last sync read every list to its end."""
+    return store.cursors.get(mid, _COMPLETE) == 1
+
 
 class BehaviourSync:
     def __init__(
-        self,
-        store: Store,
-        client: BiliClient,
-        *,
-        first_sync_pages: int,
-        backfill_pages: int,
-        metadata_cap: int,
-        first_metadata: int,
+        self, store: Store, client: BiliClient, *, metadata_cap: int, first_metadata: int
     ) -> None:
         self._store = store
         self._client = client
-        self._first_pages = first_sync_pages
-        self._backfill_pages = backfill_pages
         self._metadata_cap = metadata_cap
         self._first_metadata = first_metadata
 
     def run(self, mid: int, cookies: Mapping[str, str], progress: Progress) -> SyncReport:
-        report = SyncReport()
-        progress(0.1, "正在同步观看记录")
-        self._history(mid, cookies, report)
-        progress(0.35, "正在同步收藏夹")
-        self._favourites(mid, cookies, report)
-        progress(0.45, "正在同步点赞和投币")
+        cursors = self._store.cursors
+        report = SyncReport(first=cursors.get(mid, _LISTED_ONCE) == 0)
+        cursors.set(mid, _COMPLETE, 0)
+        progress(0.1, "正在同步点赞和投币")
         self._likes_and_coins(mid, cookies, report)
-        progress(0.55, "正在获取视频信息")
+        progress(0.15, "正在同步收藏夹")
+        self._favourites(mid, cookies, report)
+        progress(0.2, LISTING_MESSAGE)
+        report.listing_complete = self._history(mid, cookies, report, progress)
+        if not report.listing_complete:
+            return report
+        cursors.set(mid, _COMPLETE, 1)
+        progress(0.45, "正在获取视频信息")
         self._metadata(mid, report)
+        cursors.set(mid, _LISTED_ONCE, 1)
         return report
 
     # --- history -------------------------------------------------------------------------
 
-    def _history(self, mid: int, cookies: Mapping[str, str], report: SyncReport) -> None:
+    def _history(
+        self, mid: int, cookies: Mapping[str, str], report: SyncReport, progress: Progress
+    ) -> bool:
+        """Walk the history to its end (or to what is already stored); True when done."""
         cursors = self._store.cursors
         high = cursors.get(mid, "history_high")
-        first = high == 0
-        report.first = first
-        resume = _load_cursor(cursors, mid)
+        resume = _load_resume(cursors, mid)
+        zones = self._zone_ids()
+        own = resume is None  # this walk may leave its own resume point
         newest = 0
-        pages = 0
-        next_cursor: HistoryCursor | None = None
-        for page in self._client.history(cookies, since=high):
-            pages += 1
-            self._store_watch(mid, page.items, report)
-            if page.items:
-                newest = max(newest, page.items[0].view_at)
-            next_cursor = page.next_cursor
-            if first and pages >= self._first_pages and next_cursor is not None:
-                break
-        if first:
-            resume = next_cursor
-        if newest:
-            cursors.advance(mid, "history_high", newest)
-        if not first and resume is not None:
-            pages = 0
-            for page in self._client.history(cookies, start=resume):
-                pages += 1
-                self._store_watch(mid, page.items, report)
-                resume = page.next_cursor
-                _save_cursor(cursors, mid, resume)  # each page counts, even if a later fails
-                if resume is None or pages >= self._backfill_pages:
-                    break
-        _save_cursor(cursors, mid, resume)
-        report.backfill_pending = resume is not None
 
-    def _store_watch(self, mid: int, items, report: SyncReport) -> None:  # noqa: ANN001
+        def stored(items: tuple[HistoryItem, ...]) -> None:
+            self._store_watch(mid, items, report, zones)
+            progress(0.2, f"{LISTING_MESSAGE}（已读 {report.history_listed} 条）")
+
+        for page in self._client.history(cookies, since=high):
+            stored(page.items)
+            newest = max([newest, *(i.view_at for i in page.items)])
+            if own and newest > high:
+                # Saved page by page: a fault or a cool-down mid-walk loses nothing.
+                resume = None if page.next_cursor is None else _Resume(page.next_cursor, high)
+                _save_resume(cursors, mid, resume)
+                cursors.advance(mid, "history_high", newest)
+        cursors.advance(mid, "history_high", newest)
+        if resume is not None:
+            for page in self._client.history(cookies, since=resume.until, start=resume.cursor):
+                stored(page.items)
+                resume = None if page.next_cursor is None else _Resume(
+                    page.next_cursor, resume.until)
+                _save_resume(cursors, mid, resume)
+        return resume is None
+
+    def _store_watch(
+        self, mid: int, items: tuple[HistoryItem, ...], report: SyncReport,
+        zones: Mapping[str, int],
+    ) -> None:
+        report.history_listed += len(items)
         report.new_events += self._store.events.append(mid, [watch_event(i) for i in items])
         report.strong_positives += tuple(i.bvid for i in items if i.finished)
+        self._cache_partial(record_from_history(i, zones.get(i.tag_name)) for i in items)
+
+    def _zone_ids(self) -> dict[str, int]:
+        """Sub-zone name → tid, learnt from the shared pools (history items name their
+        zone but carry no tid)."""
+        return {r.tname: r.tid for source in ("hot", "weekly", "ranking")
+                for r in self._store.pools.hot(source) if r.tname and r.tid}
+
+    def _cache_partial(self, records: Iterable[VideoRecord]) -> None:
+        """List answers as metadata for videos nobody has fetched yet (never over a full
+        record): tags stay None, so details are still fetched later."""
+        fresh = {r.bvid: r for r in records}
+        known = self._store.videos.get_many(list(fresh))
+        self._store.videos.put([r for b, r in fresh.items() if b not in known])
 
     # --- favourites, likes, coins --------------------------------------------------------
 
@@ -119,6 +170,7 @@ class BehaviourSync:
             items = list(self._client.fav_items(cookies, folder.media_id, since=since))
             events = [fav_event(item, folder.media_id) for item in items]
             report.new_events += self._store.events.append(mid, events)
+            self._cache_partial(record_from_fav(i) for i in items if not i.invalid)
             newest = max((item.fav_time or 0 for item in items), default=0)
             self._store.cursors.advance(mid, name, max(newest, 1))
             self._store.cursors.set(mid, count_name, folder.media_count or 0)
@@ -134,18 +186,16 @@ class BehaviourSync:
         ]
         report.new_events += self._store.events.append(mid, events)
         listed = [*likes.items, *(c.video for c in coins.items)]
-        # These answers carry full stats: cache them now; tags come with the detail fetch.
-        cached = self._store.videos.get_many([v.bvid for v in listed])
-        self._store.videos.put(
-            [record_from_list(v) for v in listed if v.bvid not in cached]
-        )
+        # These answers carry full stats and the partition; tags come with the details.
+        self._cache_partial(record_from_list(v) for v in listed)
         report.strong_positives += tuple(v.bvid for v in listed)
 
     # --- metadata ------------------------------------------------------------------------
 
     def _metadata(self, mid: int, report: SyncReport) -> None:
         """view/detail (stats + tags) for the user's videos that no user has fetched yet,
-        newest first, at most ``metadata_cap`` a run (the rest comes with the next run)."""
+        strongest positives and newest first, at most ``metadata_cap`` a run (a smaller
+        cap before the first picks); the rest comes with the next runs."""
         unique = _metadata_order(self._store.events.all(mid))
         cached = self._store.videos.get_many(unique)
         gone = self._store.videos.gone(unique)
@@ -168,29 +218,35 @@ class BehaviourSync:
 
 
 def _metadata_order(events: list[BehaviourEvent]) -> list[str]:
-    """Watched videos (newest first) interleaved with liked/coined/favourited ones, so a
-    capped first fetch still gives the model both what was skipped and what was loved."""
-    watched = [e.bvid for e in sorted(events, key=lambda e: e.at, reverse=True)
-               if e.kind == "watch"]
-    loved = [e.bvid for e in sorted(events, key=lambda e: e.at, reverse=True)
-             if e.kind in ("like", "coin", "fav", "feedback_like")]
-    mixed = [b for pair in zip_longest(watched, loved) for b in pair if b is not None]
+    """Liked/coined/favourited videos interleaved with watched ones, each newest first
+    (finished watches ahead of skipped ones), so a capped first fetch gives the model
+    both what was loved and what was skipped."""
+    newest = sorted(events, key=lambda e: e.at, reverse=True)
+    loved = [e.bvid for e in newest if e.kind in ("like", "coin", "fav", "feedback_like")]
+    watches = [e for e in newest if e.kind == "watch"]
+    watched = [e.bvid for e in watches if e.progress == -1]
+    watched += [e.bvid for e in watches if e.progress != -1]
+    mixed = [b for pair in zip_longest(loved, watched) for b in pair if b is not None]
     return list(dict.fromkeys(mixed))
 
 
-def _load_cursor(cursors, mid: int) -> HistoryCursor | None:  # noqa: ANN001
+def _load_resume(cursors, mid: int) -> _Resume | None:  # noqa: ANN001
     raw = cursors.get_text(mid, "history_resume")
     if not raw:
         return None
     try:
         doc = json.loads(raw)
-        return HistoryCursor(int(doc["max"]), int(doc["view_at"]), str(doc["business"]))
-    except (ValueError, KeyError, TypeError):
+        cursor = HistoryCursor(int(doc["max"]), int(doc["view_at"]), str(doc["business"]))
+        return _Resume(cursor, int(doc.get("until", 0)))  # older records: to the end
+    except (ValueError, KeyError, TypeError, AttributeError):
+        log.warning("user %s: unreadable history resume point; listing anew", mid)
+        cursors.set(mid, "history_high", 0)
         return None
 
 
-def _save_cursor(cursors, mid: int, cursor: HistoryCursor | None) -> None:  # noqa: ANN001
-    value = "" if cursor is None else json.dumps(
-        {"max": cursor.max, "view_at": cursor.view_at, "business": cursor.business}
-    )
+def _save_resume(cursors, mid: int, resume: _Resume | None) -> None:  # noqa: ANN001
+    value = "" if resume is None else json.dumps({
+        "max": resume.cursor.max, "view_at": resume.cursor.view_at,
+        "business": resume.cursor.business, "until": resume.until,
+    })
     cursors.set_text(mid, "history_resume", value)

@@ -17,15 +17,13 @@ from celery import shared_task
 from celery.exceptions import Retry
 
 from bilibili import errors
-from worker.app import ML_QUEUE, SYNC_QUEUE
+from worker.app import ML_QUEUE, SYNC_FIRST_QUEUE, SYNC_QUEUE
 from worker.candidates import refresh_hot as refresh_hot_pools
 from worker.context import Context, context_for
 from worker.refresh import sync_user
+from worker.sync import LISTING_MESSAGE, listing_complete
 
 log = logging.getLogger(__name__)
-
-RETRY_DELAYS_S = (60, 300, 1800)
-
 
 def _ctx(task) -> Context:  # noqa: ANN001 - a bound Celery task
     return context_for(task.app.conf.bilirec_settings)
@@ -66,8 +64,7 @@ def _idle_state(ctx: Context, mid: int) -> str:
     return "ready" if ctx.store.picks.latest_date(mid) else "error"
 
 
-@shared_task(bind=True, name="bilirec.refresh_user", max_retries=len(RETRY_DELAYS_S),
-             acks_late=True)
+@shared_task(bind=True, name="bilirec.refresh_user", max_retries=None, acks_late=True)
 def refresh_user(self, mid: int, lock_token: str) -> None:
     """Sync step of a refresh; on success hands over to train_user on the ml queue."""
     ctx = _ctx(self)
@@ -87,18 +84,18 @@ def _refresh(task, ctx: Context, mid: int, lock_token: str) -> None:  # noqa: AN
         return
     except errors.CoolingDown as exc:
         minutes = max(1, round(exc.seconds / 60))
-        ctx.store.status.set(mid, "queued", message=(
-            f"bilibili 要求放慢请求（风控），{minutes} 分钟后自动继续"
-        ))
+        ctx.store.status.set(mid, "queued", message=_waiting(
+            ctx, mid, f"bilibili 要求放慢请求（风控），{minutes} 分钟后自动继续"))
         raise task.retry(countdown=exc.seconds + 1, max_retries=None) from None
     except (errors.Transient, errors.RiskControl) as exc:
-        retries = task.request.retries
-        if retries < len(RETRY_DELAYS_S):
-            delay = RETRY_DELAYS_S[retries]
+        retries, delays = task.request.retries, ctx.settings.retry_delays_s
+        if retries < len(delays):
+            delay = delays[retries]
             why = "网络或服务器错误"
             if isinstance(exc, errors.RiskControl):
                 why = "bilibili 要求放慢请求"
-            ctx.store.status.set(mid, "queued", message=f"{why}，{delay // 60} 分钟后重试")
+            when = f"{delay // 60} 分钟" if delay >= 60 else f"{delay} 秒"
+            ctx.store.status.set(mid, "queued", message=_waiting(ctx, mid, f"{why}，{when}后重试"))
             raise task.retry(countdown=delay) from None
         _finish(ctx, mid, lock_token, _idle_state(ctx, mid), "bilibili 多次无响应，明天会再试")
         return
@@ -108,9 +105,17 @@ def _refresh(task, ctx: Context, mid: int, lock_token: str) -> None:  # noqa: AN
         return
     if not _still_wanted(ctx, mid, lock_token):
         return
+    if not report.listing_complete:
+        # A walk longer than one task may read (the client's page bound): go on, same lock.
+        ctx.store.status.set(mid, "syncing", progress=0.2, message=(
+            f"{LISTING_MESSAGE}（已读 {report.history_listed} 条），继续读取中"))
+        queue = SYNC_FIRST_QUEUE if report.first else SYNC_QUEUE
+        refresh_user.apply_async(args=[mid, lock_token], queue=queue)
+        return
     ctx.store.status.set(mid, "training", progress=0.7, message="正在学习你的口味")
     info = {
-        "backfill": report.backfill_pending or report.metadata_missing > 0,
+        # More details to fetch, and this run got some (a cap of 0 must not loop).
+        "backfill": report.metadata_missing > 0 and report.metadata_fetched > 0,
         "likes_hidden": report.likes_hidden,
     }
     train_user.apply_async(args=[mid, lock_token, info], queue=ML_QUEUE)
@@ -140,10 +145,23 @@ def score_user(self, mid: int, lock_token: str, info: dict | None = None) -> Non
         _score(ctx, mid, lock_token, info)
 
 
+def _waiting(ctx: Context, mid: int, why: str) -> str:
+    """The status line while a refresh waits: says so when the exclusion set is not yet
+    complete, so no picks can come before it is."""
+    if listing_complete(ctx.store, mid):
+        return why
+    return f"{LISTING_MESSAGE}：{why}"
+
+
 def _score(ctx: Context, mid: int, lock_token: str, info: dict) -> None:
     from worker import ml  # noqa: PLC0415
 
     store = ctx.store
+    if not listing_complete(store, mid):
+        # Never picks from a partial exclusion set: a watched video could come back.
+        log.warning("user %s: listing incomplete at scoring; no picks published", mid)
+        _finish(ctx, mid, lock_token, _idle_state(ctx, mid), f"{LISTING_MESSAGE}，下次刷新会继续")
+        return
     today = dt.datetime.now(ctx.settings.tz).date()
     store.events.append(mid, ml.shown_events(store, mid, today))
     state, _ = ml.load_state(store, mid)

@@ -24,6 +24,11 @@ def test_code_fault_with_count(sim: Sim) -> None:
     assert sim.control("/fault", method="GET").json() == []
 
 
+def test_fault_after_some_normal_answers(sim: Sim) -> None:
+    sim.control("/fault", {"path": NAV, "kind": "code", "code": -412, "after": 2})
+    assert [sim.get(NAV).json()["code"] for _ in range(4)] == [-101, -101, -412, -101]
+
+
 def test_code_fault_other_messages(sim: Sim) -> None:
     sim.control("/fault", {"path": SPI, "kind": "code", "code": -352})
     sim.control("/fault", {"path": SPI, "kind": "code", "code": -799})
@@ -99,6 +104,7 @@ def test_fault_applies_to_login_and_wildcard(sim: Sim) -> None:
     {"path": NAV, "kind": "http", "status": 200},
     {"path": NAV, "kind": "slow", "seconds": "x"},
     {"path": NAV, "kind": "code", "code": -412, "count": 0},
+    {"path": NAV, "kind": "code", "code": -412, "after": -1},
     {"path": "/_sim/users", "kind": "code", "code": -412},
     ["not", "an", "object"],
 ])

@@ -48,11 +48,15 @@ def me(world_sim: Sim) -> dict[str, str]:
 
 
 def test_history_cursor_pages_cover_everything_once(world_sim: Sim, me: dict) -> None:
-    items = all_history(world_sim, me, type="archive")
-    assert len(items) == 300
-    assert len({i["kid"] for i in items}) == 300
-    times = [i["view_at"] for i in items]
-    assert times == sorted(times, reverse=True) and len(set(times)) == 300
+    listed = all_history(world_sim, me, type="archive")
+    # The 视频 tab lists bangumi episodes (business pgc, no bvid) among the 600 videos.
+    pgc = [i for i in listed if i["history"]["business"] == "pgc"]
+    assert len(pgc) == 6 and all(i["history"]["bvid"] == "" and i["kid"] for i in pgc)
+    items = [i for i in listed if i["history"]["business"] == "archive"]
+    assert len(items) == 600
+    assert len({i["kid"] for i in items}) == 600
+    times = [i["view_at"] for i in listed]
+    assert times == sorted(times, reverse=True) and len(set(times)) == len(listed)
     first = items[0]
     assert set(first) >= {"title", "cover", "covers", "history", "videos", "author_name",
                           "author_mid", "author_face", "view_at", "progress", "duration",
@@ -66,7 +70,8 @@ def test_history_cursor_pages_cover_everything_once(world_sim: Sim, me: dict) ->
     # ps is capped at 30; type=all also shows live rooms / articles.
     assert len(world_sim.api(CURSOR, me, ps=100)["data"]["list"]) == 30
     mixed = all_history(world_sim, me)
-    assert len(mixed) > 300 and {i["history"]["business"] for i in mixed} >= {"archive"}
+    assert len(mixed) > len(listed) and {i["history"]["business"] for i in mixed} >= {
+        "archive", "pgc", "live", "article"}
     other = [i for i in mixed if i["history"]["business"] != "archive"]
     assert other and all(i["history"]["bvid"] == "" for i in other)
 
@@ -94,9 +99,9 @@ def test_v2_history(world_sim: Sim, me: dict) -> None:
     assert set(item["stat"]) >= STAT_KEYS and item["business"] == "archive"
     assert set(item["page"]) == {"cid", "page", "part", "duration"}
     total = sum(len(world_sim.api("/x/v2/history", me, pn=pn, ps=100)["data"])
-                for pn in (1, 2, 3))
-    assert total == 300
-    assert world_sim.api("/x/v2/history", me, pn=4, ps=100) == {
+                for pn in range(1, 7))
+    assert total == 600
+    assert world_sim.api("/x/v2/history", me, pn=7, ps=100) == {
         "code": 0, "message": "0", "ttl": 1, "data": None}
 
 
@@ -158,10 +163,10 @@ def test_favourite_contents_pages_and_invalid_items(world_sim: Sim, me: dict) ->
 
 def test_likes_and_coins(world_sim: Sim, me: dict) -> None:
     likes = world_sim.api("/x/space/like/video", me, vmid=10001)["data"]
-    assert set(likes) == {"list"} and 20 <= len(likes["list"]) <= 50
+    assert set(likes) == {"list"} and len(likes["list"]) == 30
     assert set(likes["list"][0]) >= ARC_KEYS and set(likes["list"][0]["stat"]) >= STAT_KEYS
     coins = world_sim.api("/x/space/coin/video", me, vmid=10001)["data"]
-    assert isinstance(coins, list) and 15 <= len(coins) <= 25
+    assert isinstance(coins, list) and len(coins) == 10
     assert all(c["coins"] in (1, 2) and isinstance(c["time"], int) and c["ip"] == ""
                for c in coins)
     times = [c["time"] for c in coins]

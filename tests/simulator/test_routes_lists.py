@@ -135,7 +135,7 @@ def test_feed_items_adverts_and_taste(world_sim: Sim) -> None:
 
 def test_control_world_truth_relevance(world_sim: Sim) -> None:
     summary = world_sim.control("/world", method="GET").json()
-    assert summary["videos"] == 3000 and summary["users"] == 5 and summary["day"] == 0
+    assert summary["videos"] == 6000 and summary["users"] == 5 and summary["day"] == 0
     assert isinstance(summary["weekly_number"], int) and summary["popular_size"] == 200
     truth = world_sim.control("/truth/10002", method="GET").json()
     assert len(truth["future"]) == 50 and truth["topics"]

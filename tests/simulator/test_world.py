@@ -65,7 +65,7 @@ def test_default_world_builds_fast() -> None:
     for mid in world.specs:
         world.user(mid)
     assert time.process_time() - start < 1.0
-    assert len(world.cat.videos) == 3000 and len(world.specs) == 5
+    assert len(world.cat.videos) == 6000 and len(world.specs) == 5
 
 
 def test_catalogue_looks_like_bilibili() -> None:
@@ -99,8 +99,9 @@ def test_first_account_behaviour_sizes() -> None:
     u = world.user(10001)
     assert u is not None
     archive = [w for w in u.history if w.kind == "archive"]
-    assert len(archive) == 300
-    assert 20 <= len(u.likes) <= 50 and 15 <= len(u.coins) <= 25
+    assert len(archive) == 600 and len(u.likes) == 30 and len(u.coins) == 10
+    assert sum(len(f.items) for f in u.folders) == 40 + 2  # and two invalid ones
+    assert [w.kind for w in u.history].count("pgc") == 6
     assert len(u.folders) == 3 and all(f.items for f in u.folders[:2])
     invalid = [i for f in u.folders for i, _ in f.items if world.cat.videos[i].status in (
         "deleted", "hidden")]
@@ -113,7 +114,7 @@ def test_first_account_behaviour_sizes() -> None:
     for mid in (10002, 10003, 10004, 10005):
         other = world.user(mid)
         assert other is not None
-        assert 50 <= sum(w.kind == "archive" for w in other.history) <= 400
+        assert 500 <= sum(w.kind == "archive" for w in other.history) <= 1000
     assert world.user(10005).spec.likes_hidden and not u.spec.likes_hidden
 
 
@@ -154,8 +155,8 @@ def test_advance_day_moves_everything() -> None:
     before = {mid: list(world.user(mid).history) for mid in world.specs}
     popular, ranking = world.popular(), world.ranking(0, "all")
     report = world.advance(1)
-    assert report["day"] == 1 and report["published"] == 30
-    assert len(world.cat.videos) == 3030
+    assert report["day"] == 1 and report["published"] == 60
+    assert len(world.cat.videos) == 6060
     for mid, old in before.items():
         new = world.user(mid).history
         added = len(new) - len(old)
@@ -167,3 +168,19 @@ def test_advance_day_moves_everything() -> None:
     world.advance(7)
     assert world.weekly_number() == number + 1
     assert world.weekly(number + 1) and world.weekly(number + 2) is None
+
+
+def test_watched_videos_reach_the_candidate_sources() -> None:
+    """As on bilibili: hot lists, related lists and the feed offer videos the user has
+    already watched, many of them older than the newest history pages."""
+    world = World(11)
+    u = world.user(10001)
+    newest = {w.vidx for w in u.history[-60:]}
+    old = u.watched - newest
+    hot = set(world.popular()) | set(world.weekly(world.weekly_number()) or [])
+    assert len(hot & old) >= 5
+    loved = [i for i, _ in u.likes]
+    related = {i for v in loved[:3] for i in world.related(world.cat.videos[v])}
+    assert len(related & old) >= 5
+    feed = {i for _ in range(4) for kind, i in world.feed(10001, 12) if kind != "live"}
+    assert feed & u.watched

@@ -1,11 +1,14 @@
 """Behaviour sync against the simulated world over real HTTP, with a real Redis."""
 
+from dataclasses import replace
+
 import pytest
 
 from store import Store
 from tests.conftest import log_in_directly
 from worker.context import context_for
 from worker.refresh import sync_user
+from worker.sync import listing_complete
 
 
 @pytest.fixture
@@ -22,7 +25,7 @@ def _sync_completely(ctx, mid) -> int:
     while report.backfill_pending or report.metadata_missing:
         report = sync_user(ctx, mid)
         runs += 1
-        assert runs < 15
+        assert runs < 6
     return runs
 
 
@@ -30,41 +33,46 @@ def _counts(control) -> dict:
     return control("GET", "/counters").json()["by_path"]
 
 
-def test_first_sync_stores_newest_history_first_and_metadata(synced, store):
+def test_first_sync_lists_the_whole_history_and_caps_details(synced, store):
     settings, control, mid = synced
     report = sync_user(context_for(settings), mid)
     events = store.events.all(mid)
     kinds = {e.kind for e in events}
     assert {"watch", "fav", "like", "coin"} <= kinds
     watches = [e for e in events if e.kind == "watch"]
-    assert len(watches) == settings.first_sync_pages * 30
-    assert report.backfill_pending  # ≈300 items: the rest comes in later runs
-    # A capped first fetch covers both what was watched and what was loved.
+    # The whole history (600 videos; bangumi, live and article entries ignored), in
+    # 30-item pages, before any picks: nothing watched may come back.
+    assert len(watches) == 600 and report.listing_complete
+    assert listing_complete(store, mid)
+    assert _counts(control)["/x/web-interface/history/cursor"] == 22
+    # Details are capped; the list answers stand in as partial metadata meanwhile.
+    assert 0.8 * settings.first_sync_metadata <= report.metadata_fetched
     assert report.metadata_fetched <= settings.first_sync_metadata
-    assert report.metadata_fetched >= 0.8 * settings.first_sync_metadata
-    watched = store.videos.get_many([e.bvid for e in watches])
-    loved = store.videos.get_many([e.bvid for e in events if e.kind in ("like", "fav")])
-    assert len(watched) >= 20 and len(loved) >= 20
-    assert all(r.tags is not None for r in watched.values())
     assert report.metadata_missing > 0
+    records = store.videos.get_many([e.bvid for e in watches])
+    assert len(records) == 600
+    partial = [r for r in records.values() if r.tags is None]
+    assert len(partial) > 400 and all(r.owner_mid and r.title for r in partial)
+    assert sum(r.tid is not None for r in partial) > 0.8 * len(partial)
+    loved = store.videos.get_many([e.bvid for e in events if e.kind in ("like", "fav")])
+    assert sum(r.tags is not None for r in loved.values()) >= 10
     assert len(store.pools.user(mid)) > 20
 
 
-def test_rerun_adds_nothing_and_backfill_completes_the_history(synced, store):
+def test_rerun_adds_nothing(synced, store):
     settings, control, mid = synced
-    ctx = context_for(settings)
-    _sync_completely(ctx, mid)
+    ctx = context_for(replace(settings, metadata_per_sync=0))
+    sync_user(ctx, mid)
     total = store.events.count(mid)
+    control("POST", "/counters/reset")
     assert sync_user(ctx, mid).new_events == 0 and store.events.count(mid) == total
-    truth_history = control("GET", f"/truth/{mid}").json()
-    assert truth_history  # the world knows this user
-    watches = {e.bvid for e in store.events.all(mid) if e.kind == "watch"}
-    assert len(watches) >= 250
+    assert _counts(control)["/x/web-interface/history/cursor"] == 1  # stops at the newest
 
 
 def test_daily_sync_fetches_only_new_items(synced, store):
     settings, control, mid = synced
-    ctx = context_for(settings)
+    # Backfilling ~1,000 videos' details takes a few runs, not dozens.
+    ctx = context_for(replace(settings, metadata_per_sync=600))
     _sync_completely(ctx, mid)
     before = store.events.count(mid)
     assert control("POST", "/advance_day", json={"days": 1}).ok
@@ -87,21 +95,28 @@ def test_faults_on_history_are_retried(synced, store):
     assert report.new_events > 100
 
 
-def test_persistent_fault_fails_cleanly_and_keeps_what_was_stored(synced, store):
+def test_listing_cut_short_keeps_its_pages_and_resumes_from_its_cursor(synced, store):
     settings, control, mid = synced
     ctx = context_for(settings)
-    sync_user(ctx, mid)
-    stored = store.events.count(mid)
-    control("POST", "/fault", json={"path": "/x/v3/fav/folder/created/list-all",
-                                     "kind": "http", "status": 503, "count": -1})
-    control("POST", "/advance_day", json={"days": 1})
+    history = "/x/web-interface/history/cursor"
+    # Six pages answer, then bilibili fails on every history call.
+    control("POST", "/fault", json={"path": history, "kind": "http", "status": 503,
+                                     "count": -1, "after": 6})
     from bilibili import errors  # noqa: PLC0415
 
     with pytest.raises(errors.Transient):
         sync_user(ctx, mid)
-    assert store.events.count(mid) > stored  # the history pages fetched before stay
+    watches = {e.bvid for e in store.events.all(mid) if e.kind == "watch"}
+    assert 150 <= len(watches) <= 180 and not listing_complete(store, mid)
+    assert store.pools.user(mid) == []  # nothing built on a partial exclusion set
     control("DELETE", "/fault")
-    sync_user(ctx, mid)
+    control("POST", "/counters/reset")
+    report = sync_user(ctx, mid)
+    # One call at the top (nothing new), then only the pages not yet read: 606 entries
+    # (600 videos, 6 bangumi) make 21 pages and the empty one that ends the list.
+    assert _counts(control)[history] == 1 + (22 - 6)
+    assert report.listing_complete and listing_complete(store, mid)
+    assert len({e.bvid for e in store.events.all(mid) if e.kind == "watch"}) == 600
 
 
 def test_412_pauses_every_call(synced, store):
