@@ -29,7 +29,9 @@ class Client:
             pass
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
-    def call(self, method: str, path: str, body: dict | None = None, csrf: str = "") -> tuple[int, dict]:
+    def call(
+        self, method: str, path: str, body: dict | None = None, csrf: str = ""
+    ) -> tuple[int, dict]:
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(f"{self.base}{path}", data=data, method=method)
         if data is not None:
