@@ -32,6 +32,7 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+started=$(now)
 mkdir -p "$CACHE" 2>/dev/null || skip "cannot create the cache folder $CACHE"
 # One check at a time per machine: they share the daemon, the cache and the project name.
 exec 9>"$CACHE/lock"
@@ -76,22 +77,34 @@ BILIREC_PUBLISH_PORT=$(free_port)
 BILIREC_SIM_PUBLISH_PORT=$(free_port)
 base="http://127.0.0.1:$BILIREC_PUBLISH_PORT"
 
-# Every service reports healthy (each has a healthcheck), within $1 seconds.
+# Every service reports healthy (each has a healthcheck), within $1 seconds; prints when
+# each one first did.
 wait_healthy() {
-  local deadline=$(( $(date +%s) + $1 )) states
+  local start deadline service id state pending
+  start=$(date +%s)
+  deadline=$((start + $1))
+  declare -A healthy=()
   while :; do
-    states=""
+    pending=""
     for service in "${SERVICES[@]}"; do
-      id=$("${COMPOSE[@]}" ps -q "$service" 2>/dev/null)
-      state=$([ -n "$id" ] && docker inspect -f '{{.State.Status}}/{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id" || echo missing)
-      states="$states $service=$state"
+      [ -n "${healthy[$service]:-}" ] && continue
+      id=$("${COMPOSE[@]}" ps -q "$service" 2>/dev/null || true)
+      state=$([ -n "$id" ] && docker inspect -f '{{.State.Status}}/{{if .State.Health}}{{.State.Health.Status}}{{else}}no-healthcheck{{end}}' "$id" 2>/dev/null || echo missing)
+      if [ "$state" = running/healthy ]; then
+        healthy[$service]=$(( $(date +%s) - start ))
+      else
+        pending="$pending $service=$state"
+      fi
     done
-    if ! grep -q -v -E '=running/healthy$' <(tr ' ' '\n' <<<"${states# }"); then return 0; fi
+    if [ -z "$pending" ]; then
+      echo "healthy_after_s:$(for s in "${SERVICES[@]}"; do printf ' %s=%s' "$s" "${healthy[$s]}"; done)"
+      return 0
+    fi
     if [ "$(date +%s)" -gt "$deadline" ]; then
-      echo "compose-check: FAILED: not all healthy:$states"
+      echo "compose-check: FAILED: not healthy after $1 s:$pending"
       return 1
     fi
-    sleep 2
+    sleep 1
   done
 }
 
@@ -117,6 +130,8 @@ fi
 
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' \
   | grep -E '^(bilibili-recommender|python|redis):' | sed 's/^/image_size /'
+t=$(now)
 "${COMPOSE[@]}" down -v --remove-orphans >"$work/down.log" 2>&1 || { cat "$work/down.log"; exit 1; }
 up=""
-echo "compose-check: OK"
+echo "down_s: $(since "$t")"
+echo "compose-check: OK in $(since "$started") s"
