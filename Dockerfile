@@ -3,8 +3,9 @@
 FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
-# The `secret` volume takes this directory's owner when compose first creates it.
-RUN useradd --system --uid 10001 --no-create-home --home-dir /app bilirec \
+# A writable home (gunicorn keeps its control socket there); the code in /app stays
+# read-only. The `secret` volume takes /secret's owner when compose first creates it.
+RUN useradd --system --uid 10001 --create-home --home-dir /home/bilirec bilirec \
     && mkdir /secret && chown bilirec /secret && chmod 700 /secret
 COPY requirements-web.txt ./
 RUN pip install --no-cache-dir -r requirements-web.txt

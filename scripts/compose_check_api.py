@@ -2,8 +2,9 @@
 
 ``login BASE JAR``: a QR login confirmed with the demo's 模拟扫码, then waits for the
 first picks; prints ``login_to_first_picks_s``, the user and a digest of the picks.
-``verify BASE JAR``: the same browser session (cookie jar) is still logged in; prints the
-user and the picks digest, for the caller to compare with the one before the restart.
+``verify BASE JAR``: the same browser session (cookie jar) is still logged in as the
+same user, with the same picks, or newer ones when a refresh that was under way when the
+stack stopped has finished since (a first sync goes on backfilling older history).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 PICKS_TIMEOUT_S = 420
 
@@ -87,13 +89,34 @@ def login(client: Client) -> None:
         time.sleep(2)
     print(f"login_to_first_picks_s: {time.monotonic() - started:.1f}")
     report(session, picks)
+    Path(f"{client.jar.filename}.before").write_text(
+        json.dumps({"mid": session["mid"], "picks": picks}), encoding="utf-8"
+    )
 
 
 def verify(client: Client) -> None:
+    before = json.loads(Path(f"{client.jar.filename}.before").read_text(encoding="utf-8"))
     session = client.get("/api/session")
-    if not session["logged_in"]:
+    if not session["logged_in"] or session["mid"] != before["mid"]:
         raise SystemExit(f"compose-check: the session did not survive the restart: {session}")
-    report(session, client.get("/api/picks"))
+    # The stored bilibili login must still work: the sync worker uses it at once.
+    for _ in range(5):
+        state = client.get("/api/status")["state"]
+        if state in ("login_expired", "error"):
+            raise SystemExit(f"compose-check: after the restart the status is {state}")
+        if state == "ready":
+            break
+        time.sleep(2)
+    picks, old = client.get("/api/picks"), before["picks"]
+    report(session, picks)
+    if picks["generated_at"] == old["generated_at"]:
+        if picks != old:
+            raise SystemExit("compose-check: the picks changed across the restart")
+        print("picks: the same as before the restart")
+    elif picks["generated_at"] > old["generated_at"] and picks["hot"] and picks["explore"]:
+        print(f"picks: refreshed since {old['generated_at']} (a refresh under way went on)")
+    else:
+        raise SystemExit(f"compose-check: the picks went back to {picks['generated_at']}")
 
 
 def report(session: dict, picks: dict) -> None:
