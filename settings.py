@@ -91,6 +91,7 @@ class Settings:
     web_keepalive_s: float = 75.0
     broker_visibility_timeout_s: float = 3600.0
     public_url: str = ""  # empty: absolute links use the address the request came to
+    image_origin: str = ""  # one more origin covers may come from (the compose demo)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -184,7 +185,8 @@ class Settings:
             broker_visibility_timeout_s=reader.number(
                 "BROKER_VISIBILITY_TIMEOUT_S", cls.broker_visibility_timeout_s
             ),
-            public_url=reader.url("PUBLIC_URL", "") if reader.text("PUBLIC_URL", "") else "",
+            public_url=reader.optional_url("PUBLIC_URL"),
+            image_origin=reader.optional_url("IMAGE_ORIGIN"),
         )
         return settings
 
@@ -236,6 +238,10 @@ class _Reader:
         if not re.match(r"^https?://[^/\s]+", value):
             raise self._fail(name, "expected an http(s) URL such as https://api.bilibili.com")
         return value.rstrip("/")
+
+    def optional_url(self, name: str) -> str:
+        """An http(s) URL, or "" when the variable is unset."""
+        return self.url(name, "") if self._raw(name) else ""
 
     def flag(self, name: str, default: bool) -> bool:
         value = self._raw(name)
