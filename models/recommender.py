@@ -115,18 +115,27 @@ class Recommender:
         """Pre-encode a pool once to score it for many users (no per-user preparation)."""
         return prepare(videos)
 
-    def score(self, state: UserModelState, candidates: Sequence[Video] | Candidates) -> np.ndarray:
-        """Probability of interest per candidate, in order (unseen tags/authors included).
-        Raises ``UntrainedModelError`` when the user has no model yet."""
-        return self.score_with_attention(state, candidates)[0]
+    def score(
+        self,
+        state: UserModelState,
+        candidates: Sequence[Video] | Candidates,
+        now: int | None = None,
+    ) -> np.ndarray:
+        """Probability of interest per candidate, in order (unseen tags/authors included),
+        ages taken at ``now`` (unix seconds; default: the user's newest event). Raises
+        ``UntrainedModelError`` when the user has no model yet."""
+        return self.score_with_attention(state, candidates, now)[0]
 
     def score_with_attention(
-        self, state: UserModelState, candidates: Sequence[Video] | Candidates
+        self,
+        state: UserModelState,
+        candidates: Sequence[Video] | Candidates,
+        now: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(probabilities [n], attention [n, MAX_TAGS + 1] — tags in order, author last)."""
         if not state.trained:
             raise UntrainedModelError("no trained model yet; rank with popularity_rank")
-        return forward(self.slot, state, candidates)
+        return forward(self.slot, state, candidates, now)
 
     # -- explanations and profile ----------------------------------------------------------
     def explain(self, state: UserModelState, video: Video, max_reasons: int = 3) -> list[str]:

@@ -153,11 +153,24 @@ def training_order(n: int, epochs: int, rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([order, np.full(short, n)]).astype(np.int32)
 
 
-def heldout_auc(slot: Slot, state: UserModelState, examples: Sequence[Labelled]) -> float | None:
+def encode_examples(
+    state: UserModelState, examples: Sequence[Labelled], *, counted: bool, rows: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Network inputs for examples, each seen as at its own event's time; ``counted`` says
+    whether ``state.stats`` already holds them (their own counts are then left out)."""
+    return encode(
+        [ex.video for ex in examples], state, rows,
+        now=np.array([ex.event.at for ex in examples], dtype=np.float64),
+        counted=np.array([ex.y for ex in examples], dtype=np.float32) if counted else None,
+    )
+
+
+def heldout_auc(
+    slot: Slot, state: UserModelState, examples: Sequence[Labelled], *, counted: bool
+) -> float | None:
     """AUC of ``state``'s model on ``examples`` (None if it is not finite)."""
-    tag_ids, author_ids, quality = encode([ex.video for ex in examples], state.tags, state.authors)
     slot.load(state.token, state.weights)
-    probs, _ = slot.forward(tag_ids, author_ids, quality)
+    probs, _ = slot.forward(*encode_examples(state, examples, counted=counted))
     if not np.all(np.isfinite(probs)):
         return None
     return roc_auc([ex.y for ex in examples], probs)
@@ -202,7 +215,7 @@ def run_update(
 
     previous = None
     if heldout and not scratch:
-        previous = heldout_auc(slot_for(state.capacity), state, heldout)
+        previous = heldout_auc(slot_for(state.capacity), state, heldout, counted=False)
 
     candidate = state.clone()
     added = candidate.grow(
@@ -212,9 +225,7 @@ def run_update(
     )
     record_facts(candidate, new_l)
     n = len(train)
-    tag_ids, author_ids, quality = encode(
-        [ex.video for ex in train], candidate.tags, candidate.authors, rows=n + 1
-    )
+    tag_ids, author_ids, wide = encode_examples(candidate, train, counted=True, rows=n + 1)
     labels = np.zeros(n + 1, dtype=np.float32)
     labels[:n] = [ex.y for ex in train]
     weights = np.zeros(n + 1, dtype=np.float32)
@@ -231,11 +242,11 @@ def run_update(
     slot.load(candidate.token, candidate.weights)
     order = training_order(n, epochs, rng)
     noise_seed = (seed * 7919 + state.updates) % (2**31)
-    loss = slot.train(tag_ids, author_ids, quality, labels, weights, order, rate, noise_seed)
+    loss = slot.train(tag_ids, author_ids, wide, labels, weights, order, rate, noise_seed)
     candidate.weights = slot.read()
     candidate.token = new_token()
     slot.loaded = candidate.token
-    auc = heldout_auc(slot, candidate, heldout) if heldout else None
+    auc = heldout_auc(slot, candidate, heldout, counted=True) if heldout else None
     details = dict(**base, **counts, added_tokens=added, capacity=candidate.capacity, loss=loss)
     if not math.isfinite(loss) or not np.all(np.isfinite(candidate.weights)):
         slot.loaded = None

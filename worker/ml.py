@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models.entities import Event, Video
 from models.fallback import partition_counts, popularity_rank
@@ -78,10 +78,10 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
     hot_pools = {s: store.pools.hot(s) for s in ("hot", "weekly", "ranking")}
     hot, explore = split_candidates(hot_pools, store.pools.user(mid))
     everything = hot + explore
-    videos = [model_video(r) for r in everything]
+    videos = [_video(r) for r in everything]
     exclude = store.events.touched(mid)
     if state.trained:
-        probs = rec.score(state, videos)
+        probs = rec.score(state, videos, now=_noon(today))
         scores = {r.bvid: float(p) for r, p in zip(everything, probs, strict=True)}
         rate = rating
     else:
@@ -115,7 +115,16 @@ def shown_events(store: Store, mid: int, today: dt.date) -> list[BehaviourEvent]
 def _examples(store: Store, events: list[BehaviourEvent]) -> list[tuple[Event, Video]]:
     merged = merge_events(events)
     records = store.videos.get_many(list(merged))
-    return [(merged[b], model_video(records[b])) for b in merged if b in records]
+    return [(merged[b], _video(records[b])) for b in merged if b in records]
+
+
+def _video(record: VideoRecord) -> Video:
+    # The video's age is a model input: the upload time travels with it.
+    return replace(model_video(record), pubdate=record.pubdate)
+
+
+def _noon(day: dt.date) -> int:
+    return int(dt.datetime.combine(day, dt.time(12), dt.UTC).timestamp())
 
 
 def _fallback_rating(score: float) -> int:

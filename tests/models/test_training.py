@@ -126,7 +126,9 @@ def test_growth_during_update_keeps_indices_and_doubles_capacity(rec, world, tas
     base = world.videos[:60]
     new = []
     for n, v in enumerate(base):
-        fresh = Video(f"N{n}", "t", tuple(f"新标签{n}-{k}" for k in range(5)), 90_000 + n, "新UP",
+        # a tag shared by the positives keeps the labels learnable, so the update is kept
+        tags = tuple(f"新标签{n}-{k}" for k in range(5)) + (("好看",) if n % 2 else ())
+        fresh = Video(f"N{n}", "t", tags, 90_000 + n, "新UP",
                       v.duration, v.view, v.like, v.coin, v.favorite, v.partition)  # fmt: skip
         new.append((Event(fresh.bvid, 10**9 + n, progress=-1 if n % 2 else 3, duration=600), fresh))
     report = rec.update(state, new, select_replay(taste.history, seed=3))
