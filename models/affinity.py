@@ -41,6 +41,13 @@ WIDTH = len(COLUMNS)
 COUNT_SCALE = 4.0  # ln(1 + 50) ≈ 4: fifty positives of one tag is a strong taste
 AGE_SCALE = math.log1p(3 * 365)
 AUTHOR_WEIGHT_IN_COUNT = 3.0  # as the tag counter weighs the UP主
+# The wide kernel's starting point: a new model begins as a tag counter that also minds
+# negatives and partitions, and training moves it from there. A first model has a few
+# dozen optimizer steps only, and from zeros it ended up below the plain counter.
+PRIOR = {
+    "author_pos": 1.0, "author_neg": -1.0, "tag_pos": 1.0, "tag_neg": -0.5,
+    "tag_precision": 1.0, "tag_count": 2.0, "partition_share": 1.0,
+}
 DAY = 86400
 
 

@@ -21,6 +21,7 @@ import keras
 from keras import layers, ops
 
 from models import layout
+from models.affinity import COLUMNS, PRIOR
 
 
 class AttentionPooling(layers.Layer):
@@ -75,7 +76,10 @@ class WideDeepAttention(keras.Model):
         self.deep_out = layers.Dense(
             1, kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 9), name="deep_out"
         )
-        self.wide = layers.Dense(1, kernel_initializer="zeros", name="wide")
+        prior = [[PRIOR.get(name, 0.0)] for name in COLUMNS]
+        self.wide = layers.Dense(
+            1, kernel_initializer=keras.initializers.Constant(prior), name="wide"
+        )
 
     def call(self, inputs):
         tag_ids, author_ids, wide = inputs
