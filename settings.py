@@ -58,12 +58,15 @@ class Settings:
     first_sync_metadata: int = 80
     backfill_pages: int = 10
     metadata_per_sync: int = 200
-    hot_pool_cap: int = 100
-    user_pool_cap: int = 200
+    # Deep enough for a week of fresh picks: 20 a day per list, none repeated from the
+    # last 7 days unless a list would run short (see repeat_share_7d in bench_quality).
+    hot_pool_cap: int = 200
+    user_pool_cap: int = 400
     tag_fetch_per_pool: int = 40
     user_tag_fetch: int = 8
     first_user_tag_fetch: int = 20
-    related_seeds: int = 1
+    related_seeds: int = 4
+    feed_pages: int = 3
     ranking_rids: tuple[int, ...] = (0, 1, 3, 4, 36, 188, 160, 211)
     retry_attempts: int = 4
     retry_base_s: float = 1.0
@@ -128,6 +131,7 @@ class Settings:
             user_tag_fetch=reader.count("USER_TAG_FETCH", cls.user_tag_fetch),
             first_user_tag_fetch=reader.count("FIRST_USER_TAG_FETCH", cls.first_user_tag_fetch),
             related_seeds=reader.count("RELATED_SEEDS", cls.related_seeds),
+            feed_pages=reader.count("FEED_PAGES", cls.feed_pages),
             ranking_rids=reader.ints("RANKING_RIDS", cls.ranking_rids),
             retry_attempts=reader.count("RETRY_ATTEMPTS", cls.retry_attempts),
             retry_base_s=reader.number("RETRY_BASE_S", cls.retry_base_s),

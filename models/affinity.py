@@ -75,13 +75,15 @@ def wide_features(
     counted: np.ndarray | None = None,
 ) -> np.ndarray:
     """[n, WIDTH] float32. ``now`` is unix seconds (one for all, or one per row: an
-    example's own event time); ``counted`` the labels of rows already in ``stats``."""
+    example's own event time); ``counted`` per row the label under which the row is
+    already in ``stats`` (1 or 0), or -1 when it is not."""
     n = len(author_gids)
     out = np.zeros((n, WIDTH), dtype=np.float32)
     if n == 0:
         return out
-    pos_self = np.zeros(n, np.float32) if counted is None else np.asarray(counted, np.float32)
-    neg_self = np.zeros(n, np.float32) if counted is None else 1.0 - pos_self
+    own = np.full(n, -1.0, np.float32) if counted is None else np.asarray(counted, np.float32)
+    pos_self = (own == 1).astype(np.float32)
+    neg_self = (own == 0).astype(np.float32)
     has_tag = tag_gids > 0
 
     a_pos = np.maximum(_lookup(stats.author_pos, author_table)[author_gids] - pos_self, 0)

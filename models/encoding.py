@@ -72,6 +72,15 @@ def prepare(videos: Sequence[Video] | Candidates) -> Candidates:
     return Candidates(tuple(videos), tag_gids, author_gids, quality, partitions, pubdates)
 
 
+def join(first: Candidates, second: Candidates) -> Candidates:
+    """Both prepared batches as one (a shared pool and a user's own, scored in one pass)."""
+    return Candidates(
+        first.videos + second.videos,
+        *(np.concatenate([getattr(first, name), getattr(second, name)])
+          for name in ("tag_gids", "author_gids", "quality", "partitions", "pubdates")),
+    )
+
+
 def _id_map(vocab: Vocab, table: dict, name: str) -> np.ndarray:
     """global id + 1 → the user's index (0 → PAD, unknown → OOV); cached on the vocab
     until it or the global table grows."""

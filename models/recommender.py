@@ -15,7 +15,7 @@ import numpy as np
 from models import explain as _explain
 from models import layout, serialize
 from models import profile as _profile
-from models.encoding import Candidates, prepare
+from models.encoding import Candidates, join, prepare
 from models.entities import Event, Video
 from models.scoring import forward
 from models.slots import SCORE_BUCKETS, Slot
@@ -115,6 +115,11 @@ class Recommender:
         """Pre-encode a pool once to score it for many users (no per-user preparation)."""
         return prepare(videos)
 
+    @staticmethod
+    def join(first: Candidates, second: Candidates) -> Candidates:
+        """Two prepared pools as one batch (one scoring pass instead of two)."""
+        return join(first, second)
+
     def score(
         self,
         state: UserModelState,
@@ -142,12 +147,27 @@ class Recommender:
         return self.explain_many(state, [video], max_reasons)[0]
 
     def explain_many(
-        self, state: UserModelState, videos: Sequence[Video], max_reasons: int = 3
+        self,
+        state: UserModelState,
+        videos: Sequence[Video],
+        max_reasons: int = 3,
+        now: int | None = None,
     ) -> list[list[str]]:
         """Reasons per video in one forward pass; without a trained model the reasons
         come from the user's record and the videos' numbers alone."""
         videos = list(videos)
-        attention = self.score_with_attention(state, videos)[1] if state.trained else None
+        attention = self.score_with_attention(state, videos, now)[1] if state.trained else None
+        return self.explain_scored(state, videos, attention, max_reasons)
+
+    @staticmethod
+    def explain_scored(
+        state: UserModelState,
+        videos: Sequence[Video],
+        attention: np.ndarray | None,
+        max_reasons: int = 3,
+    ) -> list[list[str]]:
+        """Reasons from the attention rows a scoring pass already returned (one per video),
+        without another pass; None when no model is trained."""
         return [
             _explain.reasons(
                 state.stats, video, None if attention is None else attention[i], max_reasons

@@ -20,13 +20,14 @@ from store.events import BehaviourEvent, EventLog
 from store.locks import RefreshLocks
 from store.models import ModelMeta, ModelStore
 from store.picks import PickStore
+from store.pools import Pools
 from store.qr import QrLogins
 from store.ratelimit import WindowLimiter
 from store.sessions import Session, SessionStore
 from store.status import STATES, Status, StatusStore
 from store.throttle import Throttle
 from store.users import UserProfile, UserStore
-from store.videos import Pools, VideoCache, VideoRecord
+from store.videos import VideoCache, VideoRecord
 
 __all__ = [
     "STATES",

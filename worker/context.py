@@ -64,6 +64,7 @@ def context_for(settings: Settings) -> Context:
             user_tag_fetch=settings.user_tag_fetch,
             first_user_tag_fetch=settings.first_user_tag_fetch,
             related_seeds=settings.related_seeds,
+            feed_pages=settings.feed_pages,
             ranking_rids=settings.ranking_rids,
         ),
         clock=functools.partial(dt.datetime.now, settings.tz),
