@@ -102,15 +102,19 @@ def select_replay(older: Sequence, limit: int = REPLAY_LIMIT, seed: int = 0) -> 
 
 
 def split_heldout(new: list[Labelled]) -> tuple[list[Labelled], list[Labelled]]:
-    """(train part, held-out newest slice) — the slice is empty when it could not decide."""
-    k = min(max(MIN_HELDOUT, round(len(new) * HELDOUT_FRACTION)), MAX_HELDOUT)
-    if len(new) < 2 * k:
+    """(train part, held-out newest slice) — the slice is empty when it could not decide.
+    The slice holds only what the user did (``is_fact``): judged on a day's unopened
+    picks, an update that pushed the user's favourites down would look like progress."""
+    facts = [ex for ex in new if is_fact(ex)]
+    k = min(max(MIN_HELDOUT, round(len(facts) * HELDOUT_FRACTION)), MAX_HELDOUT)
+    if len(facts) < 2 * k:
         return new, []
-    slice_ = new[-k:]
+    slice_ = facts[-k:]
     positives = sum(ex.y for ex in slice_)
     if min(positives, k - positives) < MIN_HELDOUT_PER_CLASS:
         return new, []
-    return new[:-k], slice_
+    held = {id(ex) for ex in slice_}
+    return [ex for ex in new if id(ex) not in held], slice_
 
 
 def is_fact(ex: Labelled) -> bool:

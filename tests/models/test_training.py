@@ -8,7 +8,9 @@ from models.entities import Event, Video
 from models.training import (
     BATCH_SIZE,
     MIN_HELDOUT,
+    is_fact,
     labelled,
+    record_facts,
     sample_weights,
     select_replay,
     split_heldout,
@@ -166,7 +168,24 @@ def test_tiny_batches_train_to_a_finite_loss(rec, taste):
 def test_heldout_is_the_newest_slice(taste):
     examples = labelled(taste.history)
     train, held = split_heldout(examples)
-    assert held and max(ex.event.at for ex in train) <= min(ex.event.at for ex in held)
+    facts = [ex for ex in train if is_fact(ex)]
+    assert held and max(ex.event.at for ex in facts) <= min(ex.event.at for ex in held)
+
+
+def test_unopened_picks_are_trained_on_but_neither_held_out_nor_counted(rec, taste):
+    """A day's unopened picks are the model's own favourites: held out, they would reward
+    an update for ranking the user's taste down; counted, they would pile onto its tags."""
+    last = max(ex.event.at for ex in labelled(taste.history))
+    video = taste.history[0][1]
+    shown = [(Event(f"S{i}", last + 1 + i, shown_ignored=True), video) for i in range(40)]
+    examples = labelled(list(taste.history) + shown)
+    train, held = split_heldout(examples)
+    assert held and not any(ex.event.shown_ignored for ex in held)
+    assert sum(ex.event.shown_ignored for ex in train) == 40
+    state = rec.new_state()
+    record_facts(state, [ex for ex in examples if ex.event.shown_ignored])
+    assert not state.stats.tag_neg and not state.stats.author_neg
+    assert state.last_event_at == last + 40
 
 
 def test_replay_is_bounded_and_deterministic():
