@@ -80,3 +80,28 @@ def test_expired_login_keeps_data(store: Store):
 class _Ctx:
     def __init__(self, store: Store) -> None:
         self.store = store
+
+
+def test_hot_pools_are_encoded_once_per_version(store: Store):
+    records = _pool(store)
+    shared = ml.shared_pool().current(store)
+    encoded = shared.candidates
+    assert [r.bvid for r in shared.records] == [r.bvid for r in records[:30]]
+    assert ml.shared_pool().current(store).candidates is encoded  # same version: reused
+    store.pools.put_hot("hot", records[:10])
+    again = ml.shared_pool().current(store)
+    assert again.candidates is not encoded and len(again.records) == 10
+
+
+def test_lists_are_best_first_when_recent_picks_fill_them(store: Store):
+    records = _pool(store, n=20)
+    state, _ = ml.train(store, 1)
+    picked_before = {r.bvid for r in records}  # everything was picked yesterday
+    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    store.picks.save(1, yesterday, {"hot": [{"bvid": b} for b in picked_before],
+                                    "explore": []})
+    doc = ml.score(store, 1, state, today=TODAY, per_list=8)
+    assert len(doc["hot"]) == 8  # short without the recent picks: they fill the list
+    for section in ("hot", "explore"):
+        ratings = [p["rating"] for p in doc[section]]
+        assert ratings == sorted(ratings, reverse=True)
