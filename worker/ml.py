@@ -81,8 +81,10 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
     rec = recommender()
     state, seen = load_state(store, mid)
     last = store.events.last_seq(mid)
-    new = _examples(store, store.events.since(mid, seen, limit=NEW_EVENTS_CAP))
-    replay = _examples(store, store.events.sample(mid, seen, REPLAY_SAMPLE)) if seen else []
+    feedback = store.feedback.all(mid)
+    new = _examples(store, standing(store.events.since(mid, seen, limit=NEW_EVENTS_CAP), feedback))
+    replay = (_examples(store, standing(store.events.sample(mid, seen, REPLAY_SAMPLE), feedback))
+              if seen else [])
     if not new:
         meta = store.models.meta(mid)
         return state, TrainOutcome(state.trained, False, meta.auc if meta else None, "nothing new")
@@ -137,9 +139,17 @@ def shown_events(store: Store, mid: int, today: dt.date) -> list[BehaviourEvent]
     yesterday = (today - dt.timedelta(days=1)).isoformat()
     doc = store.picks.get(mid, yesterday) or {}
     picked = [p["bvid"] for s in ("hot", "explore") for p in doc.get(s, []) if "bvid" in p]
-    opened = store.events.touched(mid)
+    opened = store.events.touched(mid) | store.feedback.clicked(mid)
     return [BehaviourEvent("shown", b, int(time.time()), source=yesterday)
             for b in picked if b not in opened]
+
+
+def standing(events: list[BehaviourEvent], feedback: dict[str, str]) -> list[BehaviourEvent]:
+    """The events without 👍/👎 the user took back (``clear``): the event log is
+    append-only, the user's current feedback per video is what counts."""
+    return [e for e in events
+            if not e.kind.startswith("feedback_")
+            or feedback.get(e.bvid) == e.kind.removeprefix("feedback_")]
 
 
 def _examples(store: Store, events: list[BehaviourEvent]) -> list[tuple[Event, Video]]:
