@@ -43,8 +43,23 @@ def gunicorn(settings: Settings) -> Iterator[str]:
 
 
 def _get(sock: socket.socket, path: str) -> bytes:
+    """One whole response (head and body) read off a kept-alive connection."""
     sock.sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
-    return sock.recv(65536)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data  # closed by the server
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                  if line.lower().startswith(b"content-length:"))
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
 
 
 def test_an_idle_connection_outlives_a_poll_interval(gunicorn: str):
