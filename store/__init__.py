@@ -25,6 +25,7 @@ from store.picks import PickStore
 from store.picks_views import PickViews
 from store.qr import QrLogins
 from store.ratelimit import WindowLimiter
+from store.retries import PendingRetry, RetrySchedule
 from store.sessions import Session, SessionStore
 from store.status import STATES, Status, StatusStore
 from store.throttle import Throttle
@@ -36,6 +37,7 @@ __all__ = [
     "STATES",
     "BehaviourEvent",
     "ModelMeta",
+    "PendingRetry",
     "VideoRecord",
     "DecryptionError",
     "SavedCredentials",
@@ -54,6 +56,7 @@ class Store:
     users: UserStore
     status: StatusStore
     locks: RefreshLocks
+    retries: RetrySchedule
     qr: QrLogins
     limits: WindowLimiter
     device: DeviceStore
@@ -88,6 +91,7 @@ class Store:
             users=UserStore(r),
             status=StatusStore(r),
             locks=RefreshLocks(r, ttl_s=lock_ttl_s),
+            retries=RetrySchedule(r),
             qr=QrLogins(r),
             limits=WindowLimiter(r),
             device=DeviceStore(r),

@@ -41,6 +41,11 @@ def refresh_lock(mid: int) -> str:
     return f"user:{mid}:lock:refresh"
 
 
+def retry(mid: int) -> str:
+    """When a waiting refresh is tried again (see ``store.retries``)."""
+    return f"user:{mid}:retry"
+
+
 def cooldown(mid: int) -> str:
     return f"user:{mid}:cooldown:352"
 
