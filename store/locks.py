@@ -65,5 +65,18 @@ class RefreshLocks:
         return bool(self._renew(keys=[keys.refresh_lock(mid)],
                                 args=[token, max(1, int(ttl_s * 1000))]))
 
+    def claim_step(self, mid: int, task_id: str, lease_s: float) -> bool:
+        """Run this delivery of a step unless it is running (its lease alive) or done: the
+        broker redelivers a message whose task outlives the visibility timeout."""
+        return bool(self._r.set(keys.refresh_step(mid, task_id), "running", nx=True,
+                                px=max(1, int(lease_s * 1000))))
+
+    def renew_step(self, mid: int, task_id: str, lease_s: float) -> None:
+        self._r.set(keys.refresh_step(mid, task_id), "running", xx=True,
+                    px=max(1, int(lease_s * 1000)))
+
+    def step_done(self, mid: int, task_id: str, keep_s: float) -> None:
+        self._r.set(keys.refresh_step(mid, task_id), "done", px=max(1, int(keep_s * 1000)))
+
     def held(self, mid: int) -> bool:
         return bool(self._r.exists(keys.refresh_lock(mid)))

@@ -13,6 +13,10 @@ The mechanism, in three parts:
   killed mid-step stops renewing: its message comes back after the broker's visibility
   timeout and goes on under the same token; if it never comes back, the lease runs out
   and beat's retry tick replaces the busy state (``status.settle_stranded``).
+- **Each delivery runs once.** The broker also redelivers a message whose step simply
+  runs longer than the visibility timeout. A step claims its task id (a marker under the
+  user's prefix, "running" under the same lease, then "done" for two visibility
+  timeouts); a delivery whose id is running or done is a duplicate and does nothing.
 - **Redis away mid-step.** ``redis_back`` waits (bounded) for Redis, after which the step
   records an immediate retry that beat requeues. If Redis stays away longer, the failed
   task cannot be acked either, so the broker delivers it again.
@@ -39,8 +43,10 @@ REDIS_WAIT_S = 120.0
 class Lease:
     """The running step's hold on the lock, renewed every third of ``lease_s``."""
 
-    def __init__(self, store: Store, mid: int, token: str, lease_s: float) -> None:
+    def __init__(self, store: Store, mid: int, token: str, lease_s: float,
+                 task_id: str = "") -> None:
         self._store, self._mid, self._token, self._lease_s = store, mid, token, lease_s
+        self._task_id = task_id
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"lease-{mid}", daemon=True)
 
@@ -48,6 +54,8 @@ class Lease:
         while not self._stop.wait(self._lease_s / 3):
             try:
                 self._store.locks.renew(self._mid, self._token, self._lease_s)
+                if self._task_id:
+                    self._store.locks.renew_step(self._mid, self._task_id, self._lease_s)
             except redis.RedisError:
                 log.warning("user %s: lease not renewed (Redis unavailable)", self._mid)
 
@@ -67,13 +75,27 @@ class Lease:
 
 
 @contextlib.contextmanager
-def running(store: Store, mid: int, token: str, lease_s: float) -> Iterator[Lease]:
-    lease = Lease(store, mid, token, lease_s)
+def running(store: Store, mid: int, token: str, *, lease_s: float, task_id: str,
+            keep_s: float) -> Iterator[Lease | None]:
+    """The step's lease, or ``None`` when this delivery is a duplicate (skip the step)."""
+    if not store.locks.claim_step(mid, task_id, lease_s):
+        log.info("user %s: step %s already running or done; duplicate delivery", mid, task_id)
+        yield None
+        return
+    lease = Lease(store, mid, token, lease_s, task_id)
     lease.start()
     try:
         yield lease
+    except redis.RedisError:
+        raise  # not done: once its lease runs out, a redelivery may run it
+    except BaseException:
+        lease.stop()
+        with contextlib.suppress(redis.RedisError):
+            store.locks.step_done(mid, task_id, keep_s)
+        raise
     finally:
         lease.stop()
+    store.locks.step_done(mid, task_id, keep_s)
 
 
 def redis_back(store: Store, within_s: float) -> bool:

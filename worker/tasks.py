@@ -63,11 +63,16 @@ def _retry_later(ctx: Context, mid: int, token: str, *, delay_s: float, attempt:
 
 
 @contextlib.contextmanager
-def _guarded(ctx: Context, mid: int, token: str, attempt: int = 0) -> Iterator[lease.Lease]:
-    """A step under its lease. A bug or an unexpected failure ends the refresh cleanly
-    (lock freed, state said); Redis going away mid-step retries it once Redis is back."""
+def _guarded(task, ctx: Context, mid: int, token: str,  # noqa: ANN001 - a bound task
+             attempt: int = 0) -> Iterator[lease.Lease | None]:
+    """A step under its lease (``None``: a duplicate delivery, do nothing). A bug or an
+    unexpected failure ends the refresh cleanly (lock freed, state said); Redis going
+    away mid-step retries it once Redis is back."""
+    settings = ctx.settings
     try:
-        with lease.running(ctx.store, mid, token, ctx.settings.refresh_lease_s) as held:
+        with lease.running(ctx.store, mid, token, lease_s=settings.refresh_lease_s,
+                           task_id=task.request.id or "",
+                           keep_s=2 * settings.broker_visibility_timeout_s) as held:
             yield held
     except redis.RedisError:
         log.warning("user %s: Redis unavailable mid-refresh; waiting for it", mid)
@@ -91,8 +96,8 @@ def refresh_user(self, mid: int, lock_token: str, attempt: int = 0) -> None:
     """Sync step of a refresh; on success hands over to train_user on the ml queue.
     ``attempt`` counts ordinary retries so far (cool-downs are not retries)."""
     ctx = _ctx(self)
-    with _guarded(ctx, mid, lock_token, attempt) as held:
-        if _still_wanted(ctx, mid, lock_token):
+    with _guarded(self, ctx, mid, lock_token, attempt) as held:
+        if held and _still_wanted(ctx, mid, lock_token):
             _refresh(ctx, mid, lock_token, attempt, held)
 
 
@@ -151,8 +156,8 @@ def train_user(self, mid: int, lock_token: str, info: dict) -> None:
     ctx = _ctx(self)
     from worker import ml  # noqa: PLC0415 - the sync worker never loads TensorFlow
 
-    with _guarded(ctx, mid, lock_token) as held:
-        if not _still_wanted(ctx, mid, lock_token):
+    with _guarded(self, ctx, mid, lock_token) as held:
+        if not held or not _still_wanted(ctx, mid, lock_token):
             return
         _, outcome = ml.train(ctx.store, mid)
         info = {**info, "trained": outcome.trained, "auc": outcome.auc}
@@ -165,8 +170,8 @@ def train_user(self, mid: int, lock_token: str, info: dict) -> None:
 def score_user(self, mid: int, lock_token: str, info: dict | None = None) -> None:
     ctx = _ctx(self)
     info = info or {}
-    with _guarded(ctx, mid, lock_token):
-        if _still_wanted(ctx, mid, lock_token):
+    with _guarded(self, ctx, mid, lock_token) as held:
+        if held and _still_wanted(ctx, mid, lock_token):
             _score(ctx, mid, lock_token, info)
 
 

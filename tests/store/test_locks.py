@@ -47,3 +47,13 @@ def test_a_due_retry_is_claimed_once(store: Store):
     later = store.retries.claim_due([3], now=store.redis.time()[0] + 61)
     assert [(d.mid, d.attempt) for d in later] == [(3, 2)]
     assert not store.retries.pending(3)
+
+
+def test_a_step_delivery_runs_once(store: Store):
+    assert store.locks.claim_step(9, "task-1", lease_s=5)
+    assert not store.locks.claim_step(9, "task-1", lease_s=5)  # redelivered while running
+    store.locks.step_done(9, "task-1", keep_s=5)
+    assert not store.locks.claim_step(9, "task-1", lease_s=5)  # redelivered after it ended
+    assert store.locks.claim_step(9, "task-2", lease_s=5)
+    store.redis.delete("user:9:step:task-2")  # its worker died: the lease ran out
+    assert store.locks.claim_step(9, "task-2", lease_s=5)
