@@ -95,6 +95,7 @@ class Settings:
     retry_poll_s: float = 60.0
     # A running refresh step holds the user's lock this long past its last heartbeat; a
     # lock whose holder died is free again after it (the 3 h TTL covers queueing only).
+    # Shorter than the visibility timeout, so a killed step's redelivery finds it expired.
     refresh_lease_s: float = 600.0
     public_url: str = ""  # empty: absolute links use the address the request came to
 

@@ -240,15 +240,19 @@ def fast_settings(settings: Settings) -> Settings:
     )
 
 
+# What keeps a sync small (few pages, details and tags), for tests that need refreshes to
+# happen, not their volume.
+LEAN = {
+    "first_sync_metadata": 10, "metadata_per_sync": 10, "hot_pool_cap": 30,
+    "tag_fetch_per_pool": 2, "user_tag_fetch": 1, "first_user_tag_fetch": 2,
+    "related_seeds": 0, "ranking_rids": (0,),
+}
+
+
 @pytest.fixture
 def lean_settings(fast_settings: Settings) -> Settings:
-    """Fast settings that also keep a sync small (few pages, details and tags), for tests
-    that need refreshes to happen, not their volume."""
-    return replace(
-        fast_settings, first_sync_metadata=10,
-        metadata_per_sync=10, hot_pool_cap=30, tag_fetch_per_pool=2, user_tag_fetch=1,
-        first_user_tag_fetch=2, related_seeds=0, ranking_rids=(0,),
-    )
+    """Fast settings that also keep a sync small (``LEAN``)."""
+    return replace(fast_settings, **LEAN)
 
 
 @pytest.fixture
