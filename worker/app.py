@@ -51,6 +51,11 @@ def create_celery(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
+        broker_connection_retry=True,
+        broker_connection_max_retries=None,  # a Redis restart must not end the worker
+        # A step running when Redis goes away waits for it and goes on (worker.lease);
+        # cancelling it would only run it again after the visibility timeout.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         timezone=settings.timezone,
         enable_utc=True,
     )

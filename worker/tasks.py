@@ -76,8 +76,9 @@ def _guarded(task, ctx: Context, mid: int, token: str,  # noqa: ANN001 - a bound
             yield held
     except redis.RedisError:
         log.warning("user %s: Redis unavailable mid-refresh; waiting for it", mid)
+        # Not past half the visibility timeout, when the broker would deliver it again.
         if not lease.redis_back(ctx.store, min(lease.REDIS_WAIT_S,
-                                               ctx.settings.refresh_lease_s / 2)):
+                                               settings.broker_visibility_timeout_s / 2)):
             raise  # not acked either, so the broker delivers the step again
         _retry_later(ctx, mid, token, delay_s=0, attempt=attempt,
                      why="存储连接中断，稍后自动继续")
