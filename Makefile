@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYSPY := $(shell command -v python3.11 || command -v python3)
 
-.PHONY: run demo test bench venv
+.PHONY: run demo test bench soak venv
 
 $(VENV)/.installed: requirements.txt requirements-web.txt requirements-dev.txt
 	test -x $(PY) || $(SYSPY) -m venv $(VENV)
@@ -23,3 +23,7 @@ test:
 
 bench: venv
 	$(PY) -m bench
+
+# Not part of test or bench: many users through daily cycles (SOAK_ARGS="--users 100").
+soak: venv
+	$(PY) -m bench.soak $(SOAK_ARGS)
