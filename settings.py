@@ -74,12 +74,15 @@ class Settings:
     # to its end. The first sync fetches fewer, so first picks come sooner.
     first_sync_metadata: int = 15
     metadata_per_sync: int = 200
-    hot_pool_cap: int = 100
-    user_pool_cap: int = 200
+    # Deep enough for a week of fresh picks: 20 a day per list, none repeated from the
+    # last 7 days unless a list would run short (see repeat_share_7d in bench_quality).
+    hot_pool_cap: int = 200
+    user_pool_cap: int = 400
     tag_fetch_per_pool: int = 40
     user_tag_fetch: int = 8
     first_user_tag_fetch: int = 10
-    related_seeds: int = 1
+    related_seeds: int = 4
+    feed_pages: int = 3
     ranking_rids: tuple[int, ...] = (0, 1, 3, 4, 36, 188, 160, 211)
     # Waits before a refresh step that failed on a transient bilibili error is tried
     # again; after the last one the refresh gives up until the next.
@@ -98,6 +101,7 @@ class Settings:
     # Shorter than the visibility timeout, so a killed step's redelivery finds it expired.
     refresh_lease_s: float = 600.0
     public_url: str = ""  # empty: absolute links use the address the request came to
+    image_origin: str = ""  # one more origin covers may come from (the compose demo)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -181,6 +185,7 @@ class Settings:
             user_tag_fetch=reader.count("USER_TAG_FETCH", cls.user_tag_fetch),
             first_user_tag_fetch=reader.count("FIRST_USER_TAG_FETCH", cls.first_user_tag_fetch),
             related_seeds=reader.count("RELATED_SEEDS", cls.related_seeds),
+            feed_pages=reader.count("FEED_PAGES", cls.feed_pages),
             ranking_rids=reader.ints("RANKING_RIDS", cls.ranking_rids),
             retry_delays_s=reader.ints("RETRY_DELAYS_S", cls.retry_delays_s),
             retry_attempts=reader.count("RETRY_ATTEMPTS", cls.retry_attempts),
@@ -193,7 +198,8 @@ class Settings:
             ),
             retry_poll_s=reader.number("RETRY_POLL_S", cls.retry_poll_s),
             refresh_lease_s=reader.number("REFRESH_LEASE_S", cls.refresh_lease_s),
-            public_url=reader.url("PUBLIC_URL", "") if reader.text("PUBLIC_URL", "") else "",
+            public_url=reader.optional_url("PUBLIC_URL"),
+            image_origin=reader.optional_url("IMAGE_ORIGIN"),
         )
         return settings
 
@@ -245,6 +251,10 @@ class _Reader:
         if not re.match(r"^https?://[^/\s]+", value):
             raise self._fail(name, "expected an http(s) URL such as https://api.bilibili.com")
         return value.rstrip("/")
+
+    def optional_url(self, name: str) -> str:
+        """An http(s) URL, or "" when the variable is unset."""
+        return self.url(name, "") if self._raw(name) else ""
 
     def flag(self, name: str, default: bool) -> bool:
         value = self._raw(name)

@@ -105,7 +105,7 @@ def bench_scoring(rec: Recommender, pool: UserPool, repeats: int) -> None:
     slot.load(state.token, state.weights)
 
     def eager():
-        inputs = encode(prepared, state.tags, state.authors)
+        inputs = encode(prepared, state, now=state.last_event_at)
         logits, _ = slot.model(inputs)
         return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
 
@@ -163,7 +163,7 @@ def bench_full_retrain_eager(rec: Recommender, pool: UserPool, repeats: int) -> 
 
     state = rec.load(pool.blobs[0])
     pairs = [(e, v) for e, v in pool.histories[0] if label(e, v) is not None][:300]
-    tag_ids, author_ids, quality = encode([v for _, v in pairs], state.tags, state.authors)
+    tag_ids, author_ids, wide = encode([v for _, v in pairs], state, now=state.last_event_at)
     y = np.array([label(e, v) for e, v in pairs], dtype=np.float32)
 
     def retrain():
@@ -171,7 +171,7 @@ def bench_full_retrain_eager(rec: Recommender, pool: UserPool, repeats: int) -> 
         optimizer = keras.optimizers.Adam(0.005)
         for _ in range(30):
             for s in range(0, len(y), 32):
-                batch = (tag_ids[s : s + 32], author_ids[s : s + 32], quality[s : s + 32])
+                batch = (tag_ids[s : s + 32], author_ids[s : s + 32], wide[s : s + 32])
                 with tf.GradientTape() as tape:
                     logits, _ = model(batch)
                     loss = tf.reduce_mean(

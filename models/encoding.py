@@ -1,4 +1,5 @@
-"""Videos → network inputs for one user (no TensorFlow).
+"""Videos → network inputs for one user (no TensorFlow): tag ids, author id and the wide
+part's columns (``models.affinity``).
 
 Tag keys and author mids are interned to process-wide ids, and each video is prepared once
 per process (its global ids and quality). Encoding for a user is then two numpy gathers
@@ -15,8 +16,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from models.affinity import WIDTH, wide_features
 from models.entities import Video
 from models.features import MAX_TAGS, quality_score, video_tag_keys
+from models.state import UserModelState
 from models.vocab import OOV, PAD, RESERVED, Vocab
 
 _TAG_IDS: dict[str, int] = {}
@@ -33,12 +36,15 @@ def _intern(table: dict, key: Hashable) -> int:
 @dataclass(frozen=True, eq=False)
 class Candidates:
     """Videos prepared for scoring: global tag ids + 1 (0 = no tag) [n, MAX_TAGS], global
-    author ids + 1 [n], quality [n]."""
+    author ids + 1 [n], quality [n], partition [n] (-1 = unknown), pubdate [n] (0 = unknown).
+    """
 
     videos: tuple[Video, ...]
     tag_gids: np.ndarray
     author_gids: np.ndarray
     quality: np.ndarray
+    partitions: np.ndarray
+    pubdates: np.ndarray
 
     def __len__(self) -> int:
         return len(self.videos)
@@ -59,7 +65,20 @@ def prepare(videos: Sequence[Video] | Candidates) -> Candidates:
     tag_gids = np.array([r[0] for r in rows], dtype=np.int64).reshape(len(rows), MAX_TAGS)
     author_gids = np.array([r[1] for r in rows], dtype=np.int64)
     quality = np.array([r[2] for r in rows], dtype=np.float32)
-    return Candidates(tuple(videos), tag_gids, author_gids, quality)
+    partitions = np.array(
+        [-1 if v.partition is None else v.partition for v in videos], dtype=np.int64
+    )
+    pubdates = np.array([v.pubdate for v in videos], dtype=np.float64)
+    return Candidates(tuple(videos), tag_gids, author_gids, quality, partitions, pubdates)
+
+
+def join(first: Candidates, second: Candidates) -> Candidates:
+    """Both prepared batches as one (a shared pool and a user's own, scored in one pass)."""
+    return Candidates(
+        first.videos + second.videos,
+        *(np.concatenate([getattr(first, name), getattr(second, name)])
+          for name in ("tag_gids", "author_gids", "quality", "partitions", "pubdates")),
+    )
 
 
 def _id_map(vocab: Vocab, table: dict, name: str) -> np.ndarray:
@@ -81,20 +100,29 @@ def _id_map(vocab: Vocab, table: dict, name: str) -> np.ndarray:
 
 def encode(
     videos: Sequence[Video] | Candidates,
-    tags: Vocab[str],
-    authors: Vocab[int],
+    state: UserModelState,
     rows: int | None = None,
+    *,
+    now: np.ndarray | int,
+    counted: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Network inputs: tag ids [rows, MAX_TAGS], author ids [rows], quality [rows, 1].
+    """Network inputs: tag ids [rows, MAX_TAGS], author ids [rows], wide [rows, WIDTH].
     Unknown tags/authors map to OOV (scored, not dropped); rows beyond the videos are
-    padding (all PAD) so batch shapes can be bucketed."""
+    padding (all PAD) so batch shapes can be bucketed. ``now`` and ``counted`` are as in
+    ``models.affinity.wide_features``."""
     batch = prepare(videos)
     n = len(batch) if rows is None else rows
     tag_ids = np.full((n, MAX_TAGS), PAD, dtype=np.int32)
     author_ids = np.full(n, PAD, dtype=np.int32)
-    quality = np.zeros((n, 1), dtype=np.float32)
+    wide = np.zeros((n, WIDTH), dtype=np.float32)
     if len(batch):
-        tag_ids[: len(batch)] = _id_map(tags, _TAG_IDS, "tags")[batch.tag_gids]
-        author_ids[: len(batch)] = _id_map(authors, _AUTHOR_IDS, "authors")[batch.author_gids]
-        quality[: len(batch), 0] = batch.quality
-    return tag_ids, author_ids, quality
+        tag_ids[: len(batch)] = _id_map(state.tags, _TAG_IDS, "tags")[batch.tag_gids]
+        author_ids[: len(batch)] = _id_map(state.authors, _AUTHOR_IDS, "authors")[
+            batch.author_gids
+        ]
+        wide[: len(batch)] = wide_features(
+            state.stats, batch.tag_gids, batch.author_gids, batch.partitions, batch.pubdates,
+            batch.quality, tag_table=_TAG_IDS, author_table=_AUTHOR_IDS, now=now,
+            counted=counted,
+        )
+    return tag_ids, author_ids, wide

@@ -20,6 +20,7 @@ class Video:
     coin: int
     favorite: int
     partition: int | None = None  # bilibili tid
+    pubdate: int = 0  # unix seconds; 0 = unknown
 
 
 @dataclass(frozen=True)

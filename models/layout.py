@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from models.affinity import WIDTH as WIDE_WIDTH
 from models.features import MAX_TAGS
 
 EMBEDDING_DIM = 16
@@ -35,14 +36,14 @@ def weight_shapes(capacity: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
         ("attention/b", (ATTENTION_UNITS,)),
         ("attention/v", (ATTENTION_UNITS,)),
     ]
-    width = 2 * EMBEDDING_DIM + 1  # content ⊕ author ⊕ quality
+    width = 2 * EMBEDDING_DIM + WIDE_WIDTH  # content ⊕ author ⊕ the wide columns
     for units in DEEP_UNITS:
         shapes += [(f"deep_{units}/kernel", (width, units)), (f"deep_{units}/bias", (units,))]
         width = units
     shapes += [
         ("deep_out/kernel", (width, 1)),
         ("deep_out/bias", (1,)),
-        ("wide/kernel", (1, 1)),
+        ("wide/kernel", (WIDE_WIDTH, 1)),
         ("wide/bias", (1,)),
     ]
     return tuple(shapes)

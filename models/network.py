@@ -3,8 +3,9 @@
     tag ids [B, T] ─ Embedding ─┐
                                 ├─ tokens [B, T+1, D] ─ additive attention ─ content [B, D]
     author id [B] ─ Embedding ──┘          (weights [B, T+1] also explain a score)
-    deep = Dense 64-32-16 ReLU (content ⊕ author embedding ⊕ quality) → 1
-    wide = Dense 1 (quality)
+    deep = Dense 64-32-16 ReLU (content ⊕ author embedding ⊕ wide columns) → 1
+    wide = Dense 1 (wide columns: quality, the user's affinity to the UP主, tags and
+           partition, the video's age — models.affinity)
     logit = deep + wide;  probability = sigmoid(logit)
 
 The author takes part in the attention as one more token, so the pooled vector can lean on
@@ -20,6 +21,7 @@ import keras
 from keras import layers, ops
 
 from models import layout
+from models.affinity import COLUMNS, PRIOR
 
 
 class AttentionPooling(layers.Layer):
@@ -44,7 +46,7 @@ class AttentionPooling(layers.Layer):
 
 
 class WideDeepAttention(keras.Model):
-    """Inputs (tag_ids int32 [B, T], author_ids int32 [B], quality float32 [B, 1]);
+    """Inputs (tag_ids int32 [B, T], author_ids int32 [B], wide float32 [B, W]);
     outputs (logit [B], attention [B, T+1]) where the last attention column is the author.
     """
 
@@ -74,10 +76,13 @@ class WideDeepAttention(keras.Model):
         self.deep_out = layers.Dense(
             1, kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 9), name="deep_out"
         )
-        self.wide = layers.Dense(1, kernel_initializer="zeros", name="wide")
+        prior = [[PRIOR.get(name, 0.0)] for name in COLUMNS]
+        self.wide = layers.Dense(
+            1, kernel_initializer=keras.initializers.Constant(prior), name="wide"
+        )
 
     def call(self, inputs):
-        tag_ids, author_ids, quality = inputs
+        tag_ids, author_ids, wide = inputs
         tags = self.tag_embedding(tag_ids)
         author = self.author_embedding(author_ids)
         tokens = ops.concatenate([tags, ops.expand_dims(author, 1)], axis=1)
@@ -86,9 +91,9 @@ class WideDeepAttention(keras.Model):
             axis=1,
         )
         content, attention = self.attention(tokens, mask)
-        x = ops.concatenate([content, author, quality], axis=-1)
+        x = ops.concatenate([content, author, wide], axis=-1)
         for dense in self.deep:
             x = dense(x)
 
-        logit = self.deep_out(x) + self.wide(quality)
+        logit = self.deep_out(x) + self.wide(wide)
         return ops.squeeze(logit, -1), attention

@@ -15,7 +15,7 @@ import numpy as np
 from models import explain as _explain
 from models import layout, serialize
 from models import profile as _profile
-from models.encoding import Candidates, prepare
+from models.encoding import Candidates, join, prepare
 from models.entities import Event, Video
 from models.scoring import forward
 from models.slots import SCORE_BUCKETS, Slot
@@ -115,30 +115,59 @@ class Recommender:
         """Pre-encode a pool once to score it for many users (no per-user preparation)."""
         return prepare(videos)
 
-    def score(self, state: UserModelState, candidates: Sequence[Video] | Candidates) -> np.ndarray:
-        """Probability of interest per candidate, in order (unseen tags/authors included).
-        Raises ``UntrainedModelError`` when the user has no model yet."""
-        return self.score_with_attention(state, candidates)[0]
+    @staticmethod
+    def join(first: Candidates, second: Candidates) -> Candidates:
+        """Two prepared pools as one batch (one scoring pass instead of two)."""
+        return join(first, second)
+
+    def score(
+        self,
+        state: UserModelState,
+        candidates: Sequence[Video] | Candidates,
+        now: int | None = None,
+    ) -> np.ndarray:
+        """Probability of interest per candidate, in order (unseen tags/authors included),
+        ages taken at ``now`` (unix seconds; default: the user's newest event). Raises
+        ``UntrainedModelError`` when the user has no model yet."""
+        return self.score_with_attention(state, candidates, now)[0]
 
     def score_with_attention(
-        self, state: UserModelState, candidates: Sequence[Video] | Candidates
+        self,
+        state: UserModelState,
+        candidates: Sequence[Video] | Candidates,
+        now: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(probabilities [n], attention [n, MAX_TAGS + 1] — tags in order, author last)."""
         if not state.trained:
             raise UntrainedModelError("no trained model yet; rank with popularity_rank")
-        return forward(self.slot, state, candidates)
+        return forward(self.slot, state, candidates, now)
 
     # -- explanations and profile ----------------------------------------------------------
     def explain(self, state: UserModelState, video: Video, max_reasons: int = 3) -> list[str]:
         return self.explain_many(state, [video], max_reasons)[0]
 
     def explain_many(
-        self, state: UserModelState, videos: Sequence[Video], max_reasons: int = 3
+        self,
+        state: UserModelState,
+        videos: Sequence[Video],
+        max_reasons: int = 3,
+        now: int | None = None,
     ) -> list[list[str]]:
         """Reasons per video in one forward pass; without a trained model the reasons
         come from the user's record and the videos' numbers alone."""
         videos = list(videos)
-        attention = self.score_with_attention(state, videos)[1] if state.trained else None
+        attention = self.score_with_attention(state, videos, now)[1] if state.trained else None
+        return self.explain_scored(state, videos, attention, max_reasons)
+
+    @staticmethod
+    def explain_scored(
+        state: UserModelState,
+        videos: Sequence[Video],
+        attention: np.ndarray | None,
+        max_reasons: int = 3,
+    ) -> list[list[str]]:
+        """Reasons from the attention rows a scoring pass already returned (one per video),
+        without another pass; None when no model is trained."""
         return [
             _explain.reasons(
                 state.stats, video, None if attention is None else attention[i], max_reasons

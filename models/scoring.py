@@ -23,8 +23,10 @@ def forward(
     slot_for: Callable[[int], Slot],
     state: UserModelState,
     videos: Sequence[Video] | Candidates,
+    now: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(probabilities [n], attention [n, MAX_TAGS + 1]) for ``videos`` in order."""
+    """(probabilities [n], attention [n, MAX_TAGS + 1]) for ``videos`` in order, their
+    ages taken at ``now`` (unix seconds; default: the user's newest event)."""
     slot = slot_for(state.capacity)
     slot.load(state.token, state.weights)
-    return slot.forward(*encode(videos, state.tags, state.authors))
+    return slot.forward(*encode(videos, state, now=state.last_event_at if now is None else now))

@@ -31,7 +31,8 @@ from models.state import TasteStats, UserModelState
 from models.vocab import MIN_CAPACITY, Vocab, capacity_for
 
 MAGIC = b"BILIREC\x00"
-FORMAT_VERSION = 1
+# 2: the wide part reads models.affinity's columns (version 1 read quality alone)
+FORMAT_VERSION = 2
 _HEADER = struct.Struct(">HI")
 _FLOAT = np.dtype("<f4")
 

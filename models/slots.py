@@ -19,6 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 from models import layout
+from models.affinity import WIDTH
 from models.features import MAX_TAGS
 from models.network import WideDeepAttention
 from models.training import BATCH_SIZE
@@ -37,7 +38,7 @@ SCORE_BUCKETS = (64, 256, 1024, 4096)
 _INPUT_SPECS = (
     tf.TensorSpec([None, MAX_TAGS], tf.int32),
     tf.TensorSpec([None], tf.int32),
-    tf.TensorSpec([None, 1], tf.float32),
+    tf.TensorSpec([None, WIDTH], tf.float32),
 )
 
 
@@ -61,7 +62,7 @@ class Slot:
             (
                 np.zeros((1, MAX_TAGS), np.int32),
                 np.ones((1,), np.int32),
-                np.zeros((1, 1), np.float32),
+                np.zeros((1, WIDTH), np.float32),
             )
         )
         self.variables = list(self.model.weights)
@@ -112,8 +113,8 @@ class Slot:
     def _read_impl(self):
         return tf.concat([tf.reshape(v.value, [-1]) for v in self.variables], axis=0)
 
-    def _forward_impl(self, tag_ids, author_ids, quality):
-        return self.model((tag_ids, author_ids, quality), training=False)
+    def _forward_impl(self, tag_ids, author_ids, wide):
+        return self.model((tag_ids, author_ids, wide), training=False)
 
     @staticmethod
     def _to_oov(ids, rate, seed):
@@ -121,7 +122,7 @@ class Slot:
         return tf.where(drop & (ids > 0), tf.ones_like(ids), ids)
 
     def _train_impl(
-        self, tag_ids, author_ids, quality, labels, weights, order, learning_rate, noise_seed
+        self, tag_ids, author_ids, wide, labels, weights, order, learning_rate, noise_seed
     ):
         for variable, initial in zip(
             self.optimizer.variables, self._optimizer_initial, strict=True
@@ -139,7 +140,7 @@ class Slot:
             tags = self._to_oov(tags, TAG_DROPOUT, tf.stack([noise_seed, 2 * step]))
             authors = self._to_oov(authors, AUTHOR_DROPOUT, tf.stack([noise_seed, 2 * step + 1]))
             with tf.GradientTape() as tape:
-                logits, _ = self.model((tags, authors, tf.gather(quality, idx)), training=True)
+                logits, _ = self.model((tags, authors, tf.gather(wide, idx)), training=True)
                 per_sample = tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits)
                 # Class weights enter per sample; dividing by the real rows of the batch
                 # (not by Σw, not by the padded batch size) keeps one-sample batches and
@@ -164,7 +165,7 @@ class Slot:
         return np.array(self._read_fn().numpy())
 
     def forward(
-        self, tag_ids: np.ndarray, author_ids: np.ndarray, quality: np.ndarray
+        self, tag_ids: np.ndarray, author_ids: np.ndarray, wide: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Probabilities [n] and attention [n, MAX_TAGS+1]. Rows are padded to a scoring
         bucket (and chunked beyond the largest) so XLA never sees a new shape."""
@@ -178,7 +179,7 @@ class Slot:
             p, a = self._forward_fn(
                 np.pad(tag_ids[start:stop], ((0, pad), (0, 0))),
                 np.pad(author_ids[start:stop], (0, pad)),
-                np.pad(quality[start:stop], ((0, pad), (0, 0))),
+                np.pad(wide[start:stop], ((0, pad), (0, 0))),
             )
             probs.append(p.numpy()[: stop - start].astype(np.float64))
             attention.append(a.numpy()[: stop - start])
@@ -190,7 +191,7 @@ class Slot:
         self,
         tag_ids: np.ndarray,
         author_ids: np.ndarray,
-        quality: np.ndarray,
+        wide: np.ndarray,
         labels: np.ndarray,
         weights: np.ndarray,
         order: np.ndarray,
@@ -203,6 +204,6 @@ class Slot:
         self.loaded = None
         return float(
             self._train_fn(
-                tag_ids, author_ids, quality, labels, weights, order, learning_rate, noise_seed
+                tag_ids, author_ids, wide, labels, weights, order, learning_rate, noise_seed
             )
         )

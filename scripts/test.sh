@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# make test: venv from the requirements files, a private Redis, then the whole suite.
+# make test: venv from the requirements files, a private Redis, then the whole suite, and
+# (for a whole run, no pytest arguments) make compose-check: the images built and the
+# demo stack run in Docker. BILIREC_SKIP_COMPOSE_CHECK=1 skips that loudly (never in CI).
 # It never touches a Redis database it did not create: it starts its own redis-server on a
 # free port; only where none can be had does it use database 15 (reserved for tests) of the
 # Redis at 127.0.0.1:6379, emptying that database alone.
@@ -58,4 +60,14 @@ set +e
 code=$?
 set -e
 if [ "$code" = 5 ]; then echo "make test: no tests were collected"; exit 1; fi
-exit "$code"
+[ "$#" = 0 ] || exit "$code"
+
+if [ -n "${BILIREC_SKIP_COMPOSE_CHECK:-}" ]; then
+  echo "SKIPPED compose-check: BILIREC_SKIP_COMPOSE_CHECK is set"
+  if [ "${CI:-}" = true ]; then echo "make test: CI must run compose-check"; exit 1; fi
+  exit "$code"
+fi
+compose=0
+bash scripts/compose_check.sh || compose=$?
+[ "$code" != 0 ] && exit "$code"
+exit "$compose"

@@ -25,10 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=5, help="simulated accounts (mids 10001…)")
     parser.add_argument("--videos", type=int, default=6000, help="videos in the base catalogue")
     parser.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    parser.add_argument("--public-url", default="",
+                        help="where a browser reaches this simulator (cover URLs), "
+                             "if not the address it is asked at")
     args = parser.parse_args(argv)
 
     app = create_app(seed=args.seed, qr_ttl_s=args.qr_ttl, n_users=args.users,
-                     n_videos=args.videos)
+                     n_videos=args.videos, public_url=args.public_url)
     server = make(app, args.host, args.port, quiet=args.quiet)
     print(f"simulator listening on {base_url(server, args.host)}", flush=True)
     try:

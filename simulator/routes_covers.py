@@ -12,7 +12,7 @@ import struct
 import zlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, has_request_context, request
+from flask import Blueprint, Response, current_app, has_request_context, request
 
 bp = Blueprint("sim_covers", __name__)
 
@@ -25,9 +25,11 @@ _NAME = re.compile(
 
 
 def cover_url(pic: str) -> str:
-    """A catalogue cover as this simulator serves it: same path, on the origin asked."""
+    """A catalogue cover as this simulator serves it: same path, on its public origin
+    (else the origin asked)."""
     if has_request_context() and pic.startswith(ARCHIVE):
-        return f"http://{request.host}/bfs/archive/{pic[len(ARCHIVE):]}"
+        base = current_app.config.get("SIM_PUBLIC_URL") or f"http://{request.host}"
+        return f"{base}/bfs/archive/{pic[len(ARCHIVE):]}"
     return pic
 
 
@@ -37,7 +39,8 @@ def cover(name: str) -> Response:
     if match is None:
         return Response("not found", status=404, mimetype="text/plain")
     referer = request.headers.get("Referer")
-    if referer and urlsplit(referer).netloc != request.host:
+    public = urlsplit(current_app.config.get("SIM_PUBLIC_URL", "")).netloc
+    if referer and urlsplit(referer).netloc not in {request.host, public or request.host}:
         return Response("403 Forbidden", status=403, mimetype="text/plain")
     size = (int(match[2]), int(match[3])) if match[2] else FULL_SIZE
     if not all(0 < side <= MAX_SIDE for side in size):

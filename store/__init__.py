@@ -23,6 +23,7 @@ from store.locks import RefreshLocks
 from store.models import ModelMeta, ModelStore
 from store.picks import PickStore
 from store.picks_views import PickViews
+from store.pools import Pools
 from store.qr import QrLogins
 from store.ratelimit import WindowLimiter
 from store.retries import PendingRetry, RetrySchedule
@@ -31,7 +32,7 @@ from store.status import STATES, Status, StatusStore
 from store.throttle import Throttle
 from store.ticks import Ticks
 from store.users import UserProfile, UserStore
-from store.videos import Pools, VideoCache, VideoRecord
+from store.videos import VideoCache, VideoRecord
 
 __all__ = [
     "STATES",

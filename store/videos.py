@@ -38,11 +38,14 @@ class VideoRecord:
 
     @classmethod
     def from_doc(cls, doc: dict) -> VideoRecord:
-        known = {f.name for f in fields(cls)}
-        data = {k: v for k, v in doc.items() if k in known}
+        data = {k: v for k, v in doc.items() if k in _FIELD_NAMES}
         if data.get("tags") is not None:
             data["tags"] = tuple(str(t) for t in data["tags"])
         return cls(**data)
+
+
+# Pools of hundreds of records are read per user: fields() per record was a third of it.
+_FIELD_NAMES = frozenset(f.name for f in fields(VideoRecord))
 
 
 class VideoCache:
@@ -78,52 +81,3 @@ class VideoCache:
             return set()
         flags = self._r.mget([keys.video_gone(b) for b in bvids])
         return {b for b, flag in zip(bvids, flags, strict=True) if flag is not None}
-
-
-class Pools:
-    """Candidate pools: shared hot pools (``hot:{source}``) and each user's own."""
-
-    def __init__(self, r: redis.Redis) -> None:
-        self._r = r
-
-    def put_hot(self, source: str, records: list[VideoRecord]) -> None:
-        self._r.set(keys.hot_pool(source), _dump_list(records))
-
-    def hot(self, source: str) -> list[VideoRecord]:
-        return _load_list(self._r.get(keys.hot_pool(source)))
-
-    def claim_hot_refresh(self, ttl_s: float) -> bool:
-        """True for the one caller that may refresh the shared pools now."""
-        return bool(self._r.set(keys.hot_pool("refreshing"), 1, nx=True, ex=int(ttl_s)))
-
-    def has_hot(self) -> bool:
-        return bool(self._r.exists(keys.hot_pool("hot")))
-
-    def put_user(self, mid: int, records: list[VideoRecord]) -> None:
-        self._r.set(keys.user_pool(mid), _dump_list(records))
-
-    def user(self, mid: int) -> list[VideoRecord]:
-        return _load_list(self._r.get(keys.user_pool(mid)))
-
-
-def _dump_list(records: list[VideoRecord]) -> bytes:
-    return codec.dump({"items": [r.to_doc() for r in records]})
-
-
-def _load_list(raw: bytes | None) -> list[VideoRecord]:
-    try:
-        doc = codec.load(raw)
-    except codec.StoredValueError:
-        return []
-    items = doc.get("items") if doc else None
-    if not isinstance(items, list):
-        return []
-    out = []
-    for item in items:
-        try:
-            out.append(VideoRecord.from_doc(item))
-        except (TypeError, ValueError):
-            continue
-    return out
-
-

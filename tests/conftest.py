@@ -245,7 +245,7 @@ def fast_settings(settings: Settings) -> Settings:
 LEAN = {
     "first_sync_metadata": 10, "metadata_per_sync": 10, "hot_pool_cap": 30,
     "tag_fetch_per_pool": 2, "user_tag_fetch": 1, "first_user_tag_fetch": 2,
-    "related_seeds": 0, "ranking_rids": (0,),
+    "related_seeds": 0, "feed_pages": 1, "ranking_rids": (0,),
 }
 
 

@@ -25,7 +25,8 @@ DRAIN_CAP = 16 * 1024 * 1024
 
 def content_policy(settings: Settings) -> str:
     # Covers come from bilibili's image host, or from the simulator's origin in the demo.
-    images = " ".join(dict.fromkeys(["https://*.hdslb.com", origin(settings.api_base)]))
+    extra = [origin(settings.image_origin)] if settings.image_origin else []
+    images = " ".join(dict.fromkeys(["https://*.hdslb.com", origin(settings.api_base), *extra]))
     return (
         f"default-src 'self'; img-src 'self' data: {images}; "
         "style-src 'self'; script-src 'self'; frame-ancestors 'none'"

@@ -29,6 +29,7 @@ class PoolLimits:
     user_tag_fetch: int  # tag requests for a user's own pool per run
     first_user_tag_fetch: int  # … on the user's first run
     related_seeds: int  # archive/related calls per user sync
+    feed_pages: int  # home-feed calls per user sync (each answers new items)
     ranking_rids: tuple[int, ...]
 
 
@@ -51,12 +52,12 @@ def refresh_hot(store: Store, client: BiliClient, limits: PoolLimits) -> dict[st
             lists["ranking"] += [record_from_list(v, "ranking") for v in client.ranking(rid)]
         except errors.NotFound:
             log.warning("ranking rid %s is unknown to bilibili; skipped", rid)
-    sizes = {}
-    for source, records in lists.items():
-        pool = _with_tags(store, client, _top(records, limits.hot_cap), limits.tag_fetch)
-        store.pools.put_hot(source, pool)
-        sizes[source] = len(pool)
-    return sizes
+    pools = {
+        source: _with_tags(store, client, _top(records, limits.hot_cap), limits.tag_fetch)
+        for source, records in lists.items()
+    }
+    store.pools.put_hot_all(pools)  # with a new version: workers re-encode them once
+    return {source: len(pool) for source, pool in pools.items()}
 
 
 def refresh_user_pool(
@@ -80,15 +81,21 @@ def refresh_user_pool(
             pass
         used.add(bvid)
     store.cursors.set_text(mid, "related_seeds", " ".join(sorted(used)[-500:]))
-    try:
-        fresh += [record_from_list(v, "feed") for v in client.home_feed(cookies)]
-    except errors.RiskCheckFailed:
-        raise
-    except errors.BiliError as exc:
-        log.info("home feed for %s unavailable: %s", mid, type(exc).__name__)
-    merged = {r.bvid: r for r in store.pools.user(mid)}
+    for page in range(1, limits.feed_pages + 1):
+        try:
+            answer = client.home_feed(cookies, fresh_idx=page)
+            fresh += [record_from_list(v, "feed") for v in answer]
+        except errors.RiskCheckFailed:
+            raise
+        except errors.BiliError as exc:
+            log.info("home feed for %s unavailable: %s", mid, type(exc).__name__)
+            break
+    # What the user has watched can never be picked: it would only crowd the capped pool.
+    touched = store.events.touched(mid)
+    merged = {r.bvid: r for r in store.pools.user(mid) if r.bvid not in touched}
     for record in fresh:
-        merged.setdefault(record.bvid, record)
+        if record.bvid not in touched:
+            merged.setdefault(record.bvid, record)
     authors = _author_counts(store, mid)
     ranked = sorted(
         merged.values(),

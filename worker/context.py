@@ -6,7 +6,9 @@ between processes. TensorFlow is not here: only ``worker.ml`` loads it, in the m
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bilibili.client import BiliClient
@@ -28,6 +30,9 @@ class Context:
     client: BiliClient
     refresher: CookieRefresher
     limits: PoolLimits
+    # The project's "now" in settings.tz: which day's picks a refresh makes. A simulated
+    # week moves it a day per simulated day.
+    clock: Callable[[], dt.datetime]
 
 
 @functools.cache
@@ -59,8 +64,10 @@ def context_for(settings: Settings) -> Context:
             user_tag_fetch=settings.user_tag_fetch,
             first_user_tag_fetch=settings.first_user_tag_fetch,
             related_seeds=settings.related_seeds,
+            feed_pages=settings.feed_pages,
             ranking_rids=settings.ranking_rids,
         ),
+        clock=functools.partial(dt.datetime.now, settings.tz),
     )
 
 

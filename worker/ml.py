@@ -1,6 +1,7 @@
 """Training and scoring for one user (the ``ml`` queue). TensorFlow is imported here, in
 the ml worker process, the first time a task needs it; one Recommender per process keeps
-the traced functions warm for every user."""
+the traced functions warm for every user, and one ``SharedPool`` keeps the hot pools
+decoded and encoded until ``refresh_hot`` writes a new version of them."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import logging
 import time
 from dataclasses import dataclass
 
+from models.encoding import Candidates, prepare
 from models.entities import Event, Video
 from models.fallback import partition_counts, popularity_rank
 from models.features import rating
 from store import BehaviourEvent, ModelMeta, Store, VideoRecord
-from worker.convert import merge_events, model_video
-from worker.picks import build_section, select, split_candidates
+from worker.convert import merge_events
+from worker.picks import HOT_SOURCES, build_section, select, split_candidates
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,30 @@ def recommender():  # noqa: ANN201 - models.recommender.Recommender (TensorFlow 
     from models.recommender import Recommender  # noqa: PLC0415 - TensorFlow loads here
 
     return Recommender(seed=0, threads=1)
+
+
+class SharedPool:
+    """The hot candidates (one record per video, hot sources first) and their encoding,
+    for every user of this process until the pools' version changes."""
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self.records: list[VideoRecord] = []
+        self.candidates: Candidates = prepare([])
+
+    def current(self, store: Store) -> SharedPool:
+        version = store.pools.hot_version()
+        if not version or self._key != (id(store), version):
+            version, pools = store.pools.hot_many(HOT_SOURCES)
+            self.records, _ = split_candidates(pools, ())
+            self.candidates = prepare([_video(r) for r in self.records])
+            self._key = (id(store), version)
+        return self
+
+
+@functools.cache
+def shared_pool() -> SharedPool:
+    return SharedPool()
 
 
 @dataclass(frozen=True)
@@ -55,8 +81,10 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
     rec = recommender()
     state, seen = load_state(store, mid)
     last = store.events.last_seq(mid)
-    new = _examples(store, store.events.since(mid, seen, limit=NEW_EVENTS_CAP))
-    replay = _examples(store, store.events.sample(mid, seen, REPLAY_SAMPLE)) if seen else []
+    feedback = store.feedback.all(mid)
+    new = _examples(store, standing(store.events.since(mid, seen, limit=NEW_EVENTS_CAP), feedback))
+    replay = (_examples(store, standing(store.events.sample(mid, seen, REPLAY_SAMPLE), feedback))
+              if seen else [])
     if not new:
         meta = store.models.meta(mid)
         return state, TrainOutcome(state.trained, False, meta.auc if meta else None, "nothing new")
@@ -75,25 +103,29 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
 def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> dict:  # noqa: ANN001
     """Today's picks document for the user (not yet stored)."""
     rec = recommender()
-    hot_pools = {s: store.pools.hot(s) for s in ("hot", "weekly", "ranking")}
-    hot, explore = split_candidates(hot_pools, store.pools.user(mid))
-    everything = hot + explore
-    videos = [model_video(r) for r in everything]
+    shared = shared_pool().current(store)
+    hot = shared.records
+    _, explore = split_candidates({"hot": hot}, store.pools.user(mid))
+    batch = rec.join(shared.candidates, prepare([_video(r) for r in explore]))
     exclude = store.events.touched(mid)
+    attention = None
     if state.trained:
-        probs = rec.score(state, videos)
-        scores = {r.bvid: float(p) for r, p in zip(everything, probs, strict=True)}
+        probs, attention = rec.score_with_attention(state, batch, now=_noon(today))
         rate = rating
     else:
         watched = list(store.videos.get_many(list(exclude)).values())
-        counts = partition_counts([model_video(r) for r in watched])
-        ranks = popularity_rank(videos, counts)
-        scores = {r.bvid: float(s) for r, s in zip(everything, ranks, strict=True)}
+        counts = partition_counts([_video(r) for r in watched])
+        probs = popularity_rank(batch.videos, counts)
         rate = _fallback_rating
+    row = {r.bvid: i for i, r in enumerate(hot + explore)}
+    scores = {bvid: float(probs[i]) for bvid, i in row.items()}
     recent = store.picks.recent_bvids(mid, today)
 
     def reasons(chosen: list[VideoRecord]) -> list[list[str]]:
-        return rec.explain_many(state, [model_video(r) for r in chosen])
+        rows = [row[r.bvid] for r in chosen]
+        return rec.explain_scored(
+            state, [batch.videos[i] for i in rows], None if attention is None else attention[rows]
+        )
 
     doc = {"date": today.isoformat(), "generated_at": None}
     for section, pool in (("hot", hot), ("explore", explore)):
@@ -107,15 +139,38 @@ def shown_events(store: Store, mid: int, today: dt.date) -> list[BehaviourEvent]
     yesterday = (today - dt.timedelta(days=1)).isoformat()
     doc = store.picks.get(mid, yesterday) or {}
     picked = [p["bvid"] for s in ("hot", "explore") for p in doc.get(s, []) if "bvid" in p]
-    opened = store.events.touched(mid)
+    opened = store.events.touched(mid) | store.feedback.clicked(mid)
     return [BehaviourEvent("shown", b, int(time.time()), source=yesterday)
             for b in picked if b not in opened]
+
+
+def standing(events: list[BehaviourEvent], feedback: dict[str, str]) -> list[BehaviourEvent]:
+    """The events without 👍/👎 the user took back (``clear``): the event log is
+    append-only, the user's current feedback per video is what counts."""
+    return [e for e in events
+            if not e.kind.startswith("feedback_")
+            or feedback.get(e.bvid) == e.kind.removeprefix("feedback_")]
 
 
 def _examples(store: Store, events: list[BehaviourEvent]) -> list[tuple[Event, Video]]:
     merged = merge_events(events)
     records = store.videos.get_many(list(merged))
-    return [(merged[b], model_video(records[b])) for b in merged if b in records]
+    return [(merged[b], _video(records[b])) for b in merged if b in records]
+
+
+def _video(record: VideoRecord) -> Video:
+    # convert.model_video and the upload time (the video's age is a model input), built
+    # at once: dataclasses.replace cost more than the rest of a cycle's conversions.
+    return Video(
+        bvid=record.bvid, title=record.title, tags=record.tags or (),
+        author_mid=record.owner_mid, author_name=record.owner_name, duration=record.duration,
+        view=record.view, like=record.like, coin=record.coin, favorite=record.favorite,
+        partition=record.tid, pubdate=record.pubdate,
+    )
+
+
+def _noon(day: dt.date) -> int:
+    return int(dt.datetime.combine(day, dt.time(12), dt.UTC).timestamp())
 
 
 def _fallback_rating(score: float) -> int:

@@ -37,7 +37,8 @@ def select(
     exclude: set[str],
     recent: set[str],
 ) -> list[VideoRecord]:
-    """The best ``n`` by score under the rules above."""
+    """The best ``n`` by score under the rules above, best first. Recent picks only fill
+    what the others leave short, and then take their place by score like any other."""
     ranked = sorted(
         (c for c in candidates if c.bvid not in exclude and c.bvid in scores),
         key=lambda c: scores[c.bvid],
@@ -49,7 +50,7 @@ def select(
     for allow_recent in (False, True):
         for record in ranked:
             if len(chosen) >= n:
-                return chosen
+                break
             if record.bvid in taken or (record.bvid in recent and not allow_recent):
                 continue
             if record.owner_mid and per_author.get(record.owner_mid, 0) >= MAX_PER_AUTHOR:
@@ -57,7 +58,7 @@ def select(
             chosen.append(record)
             taken.add(record.bvid)
             per_author[record.owner_mid] = per_author.get(record.owner_mid, 0) + 1
-    return chosen
+    return sorted(chosen, key=lambda c: scores[c.bvid], reverse=True)
 
 
 def pick_json(record: VideoRecord, rating: int, reasons: list[str]) -> dict[str, Any]:

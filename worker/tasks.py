@@ -10,7 +10,6 @@ countdowns: the wait is recorded in the store and beat's retry tick requeues the
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import time
 from collections.abc import Iterator
@@ -193,11 +192,11 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict) -> None:
         log.warning("user %s: listing incomplete at scoring; no picks published", mid)
         _finish(ctx, mid, lock_token, idle_state(ctx, mid), f"{LISTING_MESSAGE}，下次刷新会继续")
         return
-    today = dt.datetime.now(ctx.settings.tz).date()
+    today = ctx.clock().date()
     store.events.append(mid, ml.shown_events(store, mid, today))
     state, _ = ml.load_state(store, mid)
     doc = ml.score(store, mid, state, today=today, per_list=ctx.settings.picks_per_list)
-    now = dt.datetime.now(ctx.settings.tz)
+    now = ctx.clock()
     doc["generated_at"] = now.isoformat(timespec="milliseconds")
     if not _still_wanted(ctx, mid, lock_token):
         return

@@ -3,6 +3,7 @@ import math
 import numpy as np
 import pytest
 
+from models.affinity import COLUMNS, COUNT_SCALE, WIDTH
 from models.encoding import encode, prepare
 from models.entities import Event, Video
 from models.features import (
@@ -16,6 +17,7 @@ from models.features import (
     rating,
     video_tags,
 )
+from models.state import TasteStats, UserModelState
 from models.vocab import OOV, PAD, Vocab
 
 
@@ -119,29 +121,81 @@ def test_video_tags_normalise_deduplicate_and_cap():
     assert len(tags) == MAX_TAGS
 
 
+def _state(tags: Vocab, authors: Vocab, stats: TasteStats | None = None) -> UserModelState:
+    # encode reads the vocabularies and the facts only, never the weights
+    return UserModelState(tags, authors, 256, np.zeros(1, np.float32), stats or TasteStats())
+
+
 def test_encode_maps_unknown_to_oov_no_tags_to_padding_and_pads_rows():
     tags, authors = Vocab(["原神"]), Vocab([7])
     videos = [video(), video(tags=(), author_mid=99)]
-    tag_ids, author_ids, quality = encode(videos, tags, authors, rows=4)
+    tag_ids, author_ids, wide = encode(videos, _state(tags, authors), rows=4, now=0)
     assert tag_ids.shape == (4, MAX_TAGS) and tag_ids.dtype == np.int32
     assert list(tag_ids[0, :3]) == [tags.lookup("原神"), OOV, PAD]
     assert (tag_ids[1] == PAD).all()  # no tags: all padding, still scored via the author
     assert list(author_ids) == [authors.lookup(7), OOV, PAD, PAD]
-    assert quality[0, 0] == pytest.approx(quality_score(videos[0]))
-    assert (tag_ids[2:] == PAD).all()
+    assert wide.shape == (4, WIDTH)
+    assert wide[0, COLUMNS.index("quality")] == pytest.approx(quality_score(videos[0]))
+    assert (tag_ids[2:] == PAD).all() and (wide[2:] == 0).all()
 
 
 def test_prepared_candidates_encode_like_the_list_and_follow_vocab_growth():
     tags, authors = Vocab(["原神"]), Vocab([7])
+    state = _state(tags, authors)
     videos = [video(), video(tags=("攻略", "新标签"), author_mid=8)]
     batch = prepare(videos)
-    for a, b in zip(encode(videos, tags, authors), encode(batch, tags, authors), strict=True):
+    for a, b in zip(encode(videos, state, now=0), encode(batch, state, now=0), strict=True):
         np.testing.assert_array_equal(a, b)
     tags.add("攻略")
     authors.add(8)
-    tag_ids, author_ids, _ = encode(batch, tags, authors)
+    tag_ids, author_ids, _ = encode(batch, state, now=0)
     assert tag_ids[1, 0] == tags.lookup("攻略") and tag_ids[1, 1] == OOV
     assert author_ids[1] == authors.lookup(8)
+
+
+def _col(wide: np.ndarray, name: str) -> np.ndarray:
+    return wide[:, COLUMNS.index(name)]
+
+
+def test_wide_columns_follow_the_users_record():
+    stats = TasteStats(
+        tag_pos={"原神": 9, "攻略": 3}, tag_neg={"攻略": 6, "鬼畜": 5},
+        author_pos={7: 4}, author_neg={8: 2}, partitions={4: 6, 17: 2},
+    )  # fmt: skip
+    liked = video(bvid="a")
+    skipped = video(bvid="b", tags=("鬼畜",), author_mid=8, partition=17)
+    unknown = video(bvid="c", tags=("没见过",), author_mid=99, partition=None)
+    state = _state(Vocab(), Vocab(), stats)
+    wide = encode([liked, skipped, unknown], state, now=0)[2]
+    for name in ("author_pos", "tag_pos", "tag_precision", "tag_count", "partition_share"):
+        assert _col(wide, name)[0] > _col(wide, name)[1] >= _col(wide, name)[2] == 0, name
+    assert _col(wide, "author_neg")[1] > 0 == _col(wide, "author_neg")[0]
+    assert _col(wide, "tag_neg")[1] > _col(wide, "tag_neg")[0] > 0
+    assert _col(wide, "partition_share")[0] == pytest.approx(6 / 8)
+    # the tag counter of DESIGN.md is one column: Σ tag positives + 3 × UP主 positives
+    assert _col(wide, "tag_count")[0] == pytest.approx(math.log1p(12 + 3 * 4) / COUNT_SCALE)
+
+
+def test_a_training_example_does_not_count_itself():
+    """A video that is the only positive of its UP主 and tags looks, to the wide part,
+    like one the user never met (leave-one-out), so the label cannot leak in."""
+    stats = TasteStats(tag_pos={"原神": 1, "攻略": 1}, author_pos={7: 1}, partitions={4: 1})
+    state = _state(Vocab(), Vocab(), stats)
+    own = encode([video()], state, now=0, counted=np.array([1.0]))[2]
+    for name in ("author_pos", "tag_pos", "tag_count", "partition_share"):
+        assert _col(own, name)[0] == 0, name
+    as_candidate = encode([video()], state, now=0)[2]
+    assert _col(as_candidate, "author_pos")[0] > 0 and _col(as_candidate, "tag_pos")[0] > 0
+
+
+def test_age_grows_with_days_since_upload_and_is_zero_when_unknown():
+    day = 86400
+    videos = [video(pubdate=100 * day), video(pubdate=99 * day), video(pubdate=0)]
+    ages = _col(encode(videos, _state(Vocab(), Vocab()), now=101 * day)[2], "age")
+    assert 0 < ages[0] < ages[1] <= 1 and ages[2] == 0
+    per_row = _col(encode(videos[:2], _state(Vocab(), Vocab()),
+                          now=np.array([100 * day, 101 * day]))[2], "age")
+    assert per_row[0] == 0 and per_row[1] == pytest.approx(ages[1])
 
 
 def test_rating_is_0_to_100():

@@ -117,10 +117,10 @@ BUVID3 = "D9656DA8-9BEF-F464-5B72-C4849AFD336379044infoc"
 
 
 @contextmanager
-def running_sim(**state_kw: Any) -> Iterator[Sim]:
+def running_sim(public_url: str = "", **state_kw: Any) -> Iterator[Sim]:
     clock = FakeClock()
     state = SimState(seed=state_kw.pop("seed", 1), qr_ttl_s=180.0, clock=clock, **state_kw)
-    url, stop = start_in_thread(create_app(state))
+    url, stop = start_in_thread(create_app(state, public_url=public_url))
     http = requests.Session()
     http.trust_env = False  # never route loopback through an environment proxy
     try:

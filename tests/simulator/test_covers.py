@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from .conftest import Sim
+from .conftest import Sim, running_sim
 
 
 def a_cover(sim: Sim) -> str:
@@ -49,3 +49,14 @@ def test_bad_names_and_sizes(world_sim: Sim) -> None:
     assert world_sim.http.get(base + "nothex.jpg", timeout=5).status_code == 404
     assert world_sim.http.get(base + "a" * 40 + ".jpg@9999w_1h.webp",
                               timeout=5).status_code == 400
+
+
+def test_covers_on_the_public_url_when_the_browser_reaches_it_elsewhere() -> None:
+    # Compose: workers ask http://simulator:8346, the browser loads 127.0.0.1:<port>.
+    with running_sim(public_url="http://127.0.0.1:18346/") as sim:
+        pic = a_cover(sim)
+        assert pic.startswith("http://127.0.0.1:18346/bfs/archive/")
+        local = sim.url + pic[len("http://127.0.0.1:18346"):] + "@320w_200h_1c.webp"
+        own = sim.http.get(local, headers={"Referer": "http://127.0.0.1:18346/x"}, timeout=5)
+        other = sim.http.get(local, headers={"Referer": "http://127.0.0.1:8345/"}, timeout=5)
+        assert (own.status_code, other.status_code) == (200, 403)

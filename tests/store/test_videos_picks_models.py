@@ -13,15 +13,6 @@ def test_video_cache_round_trip_and_gone(store: Store):
     assert store.videos.gone(["BV1x", "BV1y"]) == {"BV1y"}
 
 
-def test_pools(store: Store):
-    store.pools.put_hot("hot", [VideoRecord("BV1a", source="hot")])
-    store.pools.put_user(3, [VideoRecord("BV1b", source="related")])
-    assert [r.bvid for r in store.pools.hot("hot")] == ["BV1a"]
-    assert store.pools.user(3)[0].source == "related"
-    store.redis.set("hot:weekly", b"garbage")
-    assert store.pools.hot("weekly") == []
-
-
 def test_picks_pointer_and_recent(store: Store):
     assert store.picks.get(1) is None
     store.picks.save(1, "2026-11-26", {"date": "2026-11-26", "hot": [{"bvid": "BV1a"}],

@@ -272,6 +272,11 @@ def test_profile_chart_and_feed(page, env, tmp_path):
 def test_progress_bar_moves_while_a_refresh_runs_then_new_picks(page, env):
     open_picks(page, env)
     before = env.api("/api/picks")  # cached
+    # Two stages that outlast the page's 2 s poll, so the bar is seen at two values
+    # however fast the rest of a (small) refresh is.
+    for path in ("/x/web-interface/history/cursor", "/x/web-interface/wbi/index/top/feed/rcmd"):
+        assert env.sim("POST", "/fault", json={"path": path, "kind": "slow", "seconds": 3.0,
+                                               "count": 1}).ok
     page.click("#refresh")
     seen: list[float] = []
     deadline = time.monotonic() + 240

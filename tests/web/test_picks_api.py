@@ -1,6 +1,7 @@
 """/api/picks, /api/feedback and /api/profile read and write the store as the contract says."""
 
 import pytest
+import requests
 
 from store import ModelMeta
 from tests.web.helpers import log_in
@@ -121,3 +122,10 @@ def test_cached_picks_answer_follows_new_picks(web, sim, store):
     second = http.get(f"{web.url}/api/picks", timeout=10).json()
     assert (first["generated_at"], second["generated_at"]) == ("g1", "g2")
     assert second["explore"][0]["bvid"] == PICK["bvid"] and second["hot"] == []
+
+
+def test_covers_may_come_from_the_image_origin(web_factory):
+    web = web_factory(image_origin="http://127.0.0.1:18346")
+    policy = requests.get(f"{web.url}/healthz", timeout=10).headers["Content-Security-Policy"]
+    img_src = next(p for p in policy.split(";") if p.strip().startswith("img-src"))
+    assert "http://127.0.0.1:18346" in img_src.split() and "https://*.hdslb.com" in img_src

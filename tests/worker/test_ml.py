@@ -80,3 +80,48 @@ def test_expired_login_keeps_data(store: Store):
 class _Ctx:
     def __init__(self, store: Store) -> None:
         self.store = store
+
+
+def test_hot_pools_are_encoded_once_per_version(store: Store):
+    records = _pool(store)
+    shared = ml.shared_pool().current(store)
+    encoded = shared.candidates
+    assert [r.bvid for r in shared.records] == [r.bvid for r in records[:30]]
+    assert ml.shared_pool().current(store).candidates is encoded  # same version: reused
+    store.pools.put_hot("hot", records[:10])
+    again = ml.shared_pool().current(store)
+    assert again.candidates is not encoded and len(again.records) == 10
+
+
+def test_lists_are_best_first_when_recent_picks_fill_them(store: Store):
+    records = _pool(store, n=20)
+    state, _ = ml.train(store, 1)
+    picked_before = {r.bvid for r in records}  # everything was picked yesterday
+    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    store.picks.save(1, yesterday, {"hot": [{"bvid": b} for b in picked_before],
+                                    "explore": []})
+    doc = ml.score(store, 1, state, today=TODAY, per_list=8)
+    assert len(doc["hot"]) == 8  # short without the recent picks: they fill the list
+    for section in ("hot", "explore"):
+        ratings = [p["rating"] for p in doc[section]]
+        assert ratings == sorted(ratings, reverse=True)
+
+
+def test_opened_picks_are_not_shown_but_ignored(store: Store):
+    records = _pool(store, 10)
+    picks = [{"bvid": r.bvid} for r in records[:3]]
+    store.picks.save(1, (TODAY - dt.timedelta(days=1)).isoformat(),
+                     {"date": "x", "generated_at": None, "hot": picks, "explore": []})
+    store.feedback.click(1, records[0].bvid)
+    shown = {e.bvid for e in ml.shown_events(store, 1, TODAY)}
+    assert shown == {records[1].bvid, records[2].bvid}
+
+
+def test_feedback_taken_back_is_not_trained_on():
+    events = [BehaviourEvent("feedback_dislike", "BV1AAAAAAAAA", 1),
+              BehaviourEvent("feedback_like", "BV1AAAAAAAAA", 2),
+              BehaviourEvent("feedback_like", "BV1BBBBBBBBB", 3),
+              BehaviourEvent("watch", "BV1BBBBBBBBB", 4, progress=-1, duration=60)]
+    kept = ml.standing(events, {"BV1AAAAAAAAA": "like"})  # B's like was cleared
+    assert [(e.kind, e.bvid) for e in kept] == [("feedback_like", "BV1AAAAAAAAA"),
+                                                ("watch", "BV1BBBBBBBBB")]

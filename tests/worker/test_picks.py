@@ -26,6 +26,15 @@ def test_select_excludes_caps_authors_and_avoids_recent_unless_short():
     assert [r.bvid for r in chosen] == ["a"]  # short list: a recent pick comes back
 
 
+def test_a_recent_pick_that_fills_a_short_list_takes_its_place_by_score():
+    cands = [_rec("a", 1), _rec("b", 2), _rec("c", 3)]
+    scores = {"a": 0.9, "b": 0.8, "c": 0.7}
+    chosen = select(cands, scores, n=3, exclude=set(), recent={"a"})
+    assert [r.bvid for r in chosen] == ["a", "b", "c"]  # best first, not appended last
+    chosen = select(cands, scores, n=2, exclude=set(), recent={"a"})
+    assert [r.bvid for r in chosen] == ["b", "c"]  # not short: the recent pick stays out
+
+
 def test_pick_json_shape():
     pick = pick_json(_rec("BV1xx411c7mD", source="related"), 150, ["理由"])
     assert set(pick) == {"bvid", "title", "cover", "author", "duration", "stats", "rating",

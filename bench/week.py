@@ -1,0 +1,158 @@
+"""Daily refreshes over simulated days, as the worker runs them, with the project's clock
+following the simulator's (one day per simulated day): sync → train → yesterday's
+shown-but-ignored picks → score → picks stored. Real Redis, the simulator over HTTP, the
+real ``worker.ml`` functions; what it does not run is Celery (the tasks chain exactly
+these calls). Used by ``bench.bench_quality`` and the week test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import requests
+
+from models.features import label, quality_score
+from models.metrics import ndcg_of_list, tag_count_scores
+from store import Store, VideoRecord
+from worker import ml
+from worker.candidates import refresh_hot
+from worker.context import Context
+from worker.convert import merge_events, model_video
+from worker.picks import HOT_SOURCES, select, split_candidates
+from worker.refresh import sync_user
+
+Control = Callable[..., requests.Response]
+
+
+@dataclass
+class SimClock:
+    """The project's clock, set from the simulator's ``now`` after each simulated day."""
+
+    tz: dt.tzinfo
+    now_ts: int = 0
+
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.now_ts, self.tz)
+
+    def follow(self, control: Control) -> None:
+        self.now_ts = int(control("GET", "/world").json()["now"])
+
+
+@dataclass
+class DayFigures:
+    """One simulated day, per user: NDCG@10 of the hot list by ranker, the share of the
+    top 10 the user would enjoy, the share of picks shown in the last 7 days."""
+
+    ndcg: dict[str, list[float]] = field(default_factory=dict)
+    p10: list[float] = field(default_factory=list)
+    p10_merged: list[float] = field(default_factory=list)
+    repeats: list[float] = field(default_factory=list)
+    out_of_order: int = 0  # lists that were not best first
+    short_lists: int = 0  # lists below picks_per_list
+    aucs: list[float] = field(default_factory=list)
+
+
+def week_context(ctx: Context, control: Control) -> tuple[Context, SimClock]:
+    clock = SimClock(ctx.settings.tz)
+    clock.follow(control)
+    return replace(ctx, clock=clock), clock
+
+
+def refresh(ctx: Context, mid: int) -> tuple[dict, set[str]]:
+    """One user's daily refresh; returns (today's picks, what was picked in the 7 days
+    before) — the picks are stored."""
+    store, today = ctx.store, ctx.clock().date()
+    while _more_to_sync(sync_user(ctx, mid)):
+        pass
+    ml.train(store, mid)
+    store.events.append(mid, ml.shown_events(store, mid, today))
+    state, _ = ml.load_state(store, mid)
+    doc = ml.score(store, mid, state, today=today, per_list=ctx.settings.picks_per_list)
+    recent = store.picks.recent_bvids(mid, today)
+    store.picks.save(mid, today.isoformat(), doc)
+    return doc, recent
+
+
+def _more_to_sync(report) -> bool:  # noqa: ANN001 - worker.sync.SyncReport
+    """What the tasks chain another sync on: an unfinished listing, or details still being
+    fetched (and this run got some). Read defensively: the report's fields move with the
+    sync's work."""
+    return (
+        not getattr(report, "listing_complete", True)
+        or getattr(report, "backfill_pending", False)
+        or (report.metadata_missing > 0 and report.metadata_fetched > 0)
+    )
+
+
+def tag_count(store: Store, mid: int, pool: list[VideoRecord]) -> dict[str, float]:
+    """DESIGN.md's plain baseline, fed with the user's positives as the model sees them."""
+    merged = merge_events(store.events.all(mid))
+    records = store.videos.get_many(list(merged))
+    positives = [model_video(records[b]) for b, e in merged.items()
+                 if b in records and label(e, model_video(records[b])) == 1]
+    scores = tag_count_scores(positives, [model_video(c) for c in pool])
+    return {c.bvid: float(s) for c, s in zip(pool, scores, strict=True)}
+
+
+def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str],
+            day: DayFigures) -> None:
+    """Adds one user's figures for today's ``doc`` to ``day``. Every ranker draws from the
+    same pool: not watched, and not picked in the 7 days before (the model may not repeat
+    those, so neither may the baselines, nor the ideal ordering)."""
+    store = ctx.store
+    hot, explore = split_candidates({s: store.pools.hot(s) for s in HOT_SOURCES},
+                                    store.pools.user(mid))
+    seen = store.events.touched(mid)
+    pool = [c for c in hot if c.bvid not in seen and c.bvid not in recent]
+    relevance = control("POST", f"/truth/{mid}/relevance",
+                        json={"bvids": [c.bvid for c in hot + explore]}).json()["relevance"]
+    gains = {c.bvid: relevance.get(c.bvid) or 0.0 for c in pool}
+    rankers = {
+        "model": [p["bvid"] for p in doc["hot"] if p["bvid"] not in recent],
+        "by_views": {c.bvid: float(c.view) for c in pool},
+        "quality_baseline": {c.bvid: quality_score(model_video(c)) for c in pool},
+        "tag_count": tag_count(store, mid, pool),
+    }
+    for name, ranking in rankers.items():
+        if isinstance(ranking, dict):
+            ranking = [c.bvid for c in select(pool, ranking, n=10, exclude=seen, recent=set())]
+        day.ndcg.setdefault(name, []).append(ndcg_of_list(ranking, gains))
+    enjoy = control("GET", f"/truth/{mid}").json().get("future_min_relevance", 0.35)
+
+    def enjoyed(picks: list[dict]) -> float:
+        return sum((relevance.get(p["bvid"]) or 0) >= enjoy for p in picks) / len(picks)
+
+    top = doc["hot"][:10] + doc["explore"][:10]
+    if top:
+        day.p10.append(enjoyed(top))
+        merged = sorted(doc["hot"] + doc["explore"], key=lambda p: -p["rating"])[:10]
+        day.p10_merged.append(enjoyed(merged))
+    picks = doc["hot"] + doc["explore"]
+    if picks:
+        day.repeats.append(sum(p["bvid"] in recent for p in picks) / len(picks))
+    for section in ("hot", "explore"):
+        ratings = [p["rating"] for p in doc[section]]
+        day.out_of_order += ratings != sorted(ratings, reverse=True)
+        day.short_lists += len(ratings) < ctx.settings.picks_per_list
+
+
+def simulate_days(ctx: Context, control: Control, mids: list[int], days: int,
+                  clock: SimClock) -> list[DayFigures]:
+    """``days`` daily refreshes of every user (the first is their first sync), the
+    simulator and the clock moved a day between them."""
+    out = []
+    for n in range(days):
+        if n:
+            control("POST", "/advance_day", json={"days": 1})
+            clock.follow(control)
+        refresh_hot(ctx.store, ctx.client, ctx.limits)
+        day = DayFigures()
+        for mid in mids:
+            doc, recent = refresh(ctx, mid)
+            meta = ctx.store.models.meta(mid)
+            if n == 0 and meta is not None and meta.auc is not None:
+                day.aucs.append(meta.auc)
+            measure(ctx, control, mid, doc, recent, day)
+        out.append(day)
+    return out

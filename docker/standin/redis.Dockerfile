@@ -1,0 +1,16 @@
+# Stand-in for `redis:7-alpine` where no registry can be reached (make compose-check):
+# Debian bookworm's redis-server 7.0, run as in the official image: as user redis in
+# /data, reachable from other containers (protected mode off, like the official build).
+FROM bilirec-standin/bookworm:minbase
+LABEL org.bilirec.standin="redis:7-alpine"
+RUN apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+       redis-server >/dev/null \
+    && rm -rf /var/lib/apt/lists/* \
+    && mkdir -p /data && chown redis:redis /data
+COPY redis-entrypoint.sh /usr/local/bin/redis-entrypoint.sh
+WORKDIR /data
+USER redis
+EXPOSE 6379
+ENTRYPOINT ["/usr/local/bin/redis-entrypoint.sh"]
+CMD ["redis-server"]

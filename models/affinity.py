@@ -1,0 +1,121 @@
+"""The wide part's inputs: what a tag counter knows about a candidate, and more (no
+TensorFlow).
+
+Per candidate, from the user's own record (``TasteStats``) and the video's numbers::
+
+    0 quality            quality_score (models.features)
+    1 author_pos         ln(1 + positives of this UP主) / COUNT_SCALE
+    2 author_neg         ln(1 + negatives of this UP主) / COUNT_SCALE
+    3 tag_pos            mean over the video's tags of ln(1 + positives with the tag) / COUNT_SCALE
+    4 tag_neg            the same for negatives
+    5 tag_precision      Σ positives / (Σ positives + Σ negatives + 1) over the tags
+    6 tag_count          ln(1 + Σ tag positives + 3 · UP主 positives) / COUNT_SCALE — the
+                         plain tag counter of DESIGN.md, so the model can never know less
+    7 partition_share    the partition's share of the user's positives
+    8 age                ln(1 + days since upload) / AGE_SCALE, 0 when unknown
+
+Training examples are already in the counts they are scored with: ``counted`` (their
+labels) takes each one's own contribution out again (leave-one-out). Without that the
+wide part would learn "a video whose UP主 has one positive is a positive" from the very
+example that made the count, and rank new candidates on noise.
+
+Counts are looked up through process-wide global ids (``models.encoding``), so a pool of
+a thousand candidates costs a few numpy gathers per user, not a dictionary lookup per tag.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # models.state imports models.layout, which needs WIDTH from here
+    from models.state import TasteStats
+
+COLUMNS = (
+    "quality", "author_pos", "author_neg", "tag_pos", "tag_neg", "tag_precision",
+    "tag_count", "partition_share", "age",
+)
+WIDTH = len(COLUMNS)
+COUNT_SCALE = 4.0  # ln(1 + 50) ≈ 4: fifty positives of one tag is a strong taste
+AGE_SCALE = math.log1p(3 * 365)
+AUTHOR_WEIGHT_IN_COUNT = 3.0  # as the tag counter weighs the UP主
+# The wide kernel's starting point: a new model begins as a tag counter that also minds
+# negatives and partitions, and training moves it from there. A first model has a few
+# dozen optimizer steps only, and from zeros it ended up below the plain counter.
+PRIOR = {
+    "author_pos": 1.0, "author_neg": -1.0, "tag_pos": 1.0, "tag_neg": -0.5,
+    "tag_precision": 1.0, "tag_count": 2.0, "partition_share": 1.0,
+}
+DAY = 86400
+
+
+def _lookup(counts: dict, table: dict) -> np.ndarray:
+    """global id + 1 → count (0 for ids the user never met)."""
+    out = np.zeros(len(table) + 1, dtype=np.float32)
+    for key, value in counts.items():
+        gid = table.get(key)
+        if gid is not None:
+            out[gid + 1] = value
+    return out
+
+
+def wide_features(
+    stats: TasteStats,
+    tag_gids: np.ndarray,
+    author_gids: np.ndarray,
+    partitions: np.ndarray,
+    pubdates: np.ndarray,
+    quality: np.ndarray,
+    *,
+    tag_table: dict,
+    author_table: dict,
+    now: np.ndarray | int,
+    counted: np.ndarray | None = None,
+) -> np.ndarray:
+    """[n, WIDTH] float32. ``now`` is unix seconds (one for all, or one per row: an
+    example's own event time); ``counted`` per row the label under which the row is
+    already in ``stats`` (1 or 0), or -1 when it is not."""
+    n = len(author_gids)
+    out = np.zeros((n, WIDTH), dtype=np.float32)
+    if n == 0:
+        return out
+    own = np.full(n, -1.0, np.float32) if counted is None else np.asarray(counted, np.float32)
+    pos_self = (own == 1).astype(np.float32)
+    neg_self = (own == 0).astype(np.float32)
+    has_tag = tag_gids > 0
+
+    a_pos = np.maximum(_lookup(stats.author_pos, author_table)[author_gids] - pos_self, 0)
+    a_neg = np.maximum(_lookup(stats.author_neg, author_table)[author_gids] - neg_self, 0)
+    t_pos = np.maximum(_lookup(stats.tag_pos, tag_table)[tag_gids] - pos_self[:, None], 0)
+    t_neg = np.maximum(_lookup(stats.tag_neg, tag_table)[tag_gids] - neg_self[:, None], 0)
+    t_pos *= has_tag
+    t_neg *= has_tag
+    n_tags = np.maximum(has_tag.sum(axis=1), 1)
+    sum_pos, sum_neg = t_pos.sum(axis=1), t_neg.sum(axis=1)
+
+    out[:, 0] = quality
+    out[:, 1] = np.log1p(a_pos) / COUNT_SCALE
+    out[:, 2] = np.log1p(a_neg) / COUNT_SCALE
+    out[:, 3] = np.log1p(t_pos).sum(axis=1) / n_tags / COUNT_SCALE
+    out[:, 4] = np.log1p(t_neg).sum(axis=1) / n_tags / COUNT_SCALE
+    out[:, 5] = sum_pos / (sum_pos + sum_neg + 1.0)
+    out[:, 6] = np.log1p(sum_pos + AUTHOR_WEIGHT_IN_COUNT * a_pos) / COUNT_SCALE
+    out[:, 7] = _partition_share(stats.partitions, partitions, pos_self)
+    known = pubdates > 0
+    days = np.maximum(np.asarray(now, np.float64) - pubdates, 0) / DAY
+    out[:, 8] = np.where(known, np.log1p(days) / AGE_SCALE, 0.0)
+    return out
+
+
+def _partition_share(counts: dict[int, int], partitions: np.ndarray, pos_self: np.ndarray):  # noqa: ANN202
+    total = float(sum(counts.values()))
+    if total <= 0:
+        return np.zeros(len(partitions), np.float32)
+    own = np.array([counts.get(int(p), 0) for p in partitions], dtype=np.float32)
+    # -1 marks an unknown partition: no share, and nothing to leave out
+    known = partitions >= 0
+    own = np.where(known, np.maximum(own - pos_self, 0), 0)
+    rest = np.maximum(total - pos_self * known, 1.0)
+    return own / rest

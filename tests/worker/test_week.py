@@ -1,0 +1,34 @@
+"""A simulated week of daily refreshes with the project's clock moved a day per simulated
+day (``bench.week``: real Redis, the simulator over HTTP, the real sync, training and
+scoring functions; Celery itself is not in the loop): every list best first and full,
+and few picks repeated from the 7 days before."""
+
+import datetime as dt
+
+from bench.week import simulate_days, week_context
+from tests.conftest import log_in_directly
+from worker.context import context_for
+
+MIDS = [10001, 10002, 10003]
+DAYS = 7
+MAX_REPEAT_SHARE = 0.15
+
+
+def test_a_week_of_picks_stays_fresh_and_best_first(world, store):
+    settings, control = world
+    ctx, clock = week_context(context_for(settings), control)
+    first_day = clock().date()
+    for mid in MIDS:
+        log_in_directly(settings, control, store, mid)
+    days = simulate_days(ctx, control, MIDS, DAYS, clock)
+    assert clock().date() == first_day + dt.timedelta(days=DAYS - 1)
+    for mid in MIDS:  # one stored document per simulated day
+        for n in range(DAYS):
+            doc = store.picks.get(mid, (first_day + dt.timedelta(days=n)).isoformat())
+            assert doc is not None and doc["hot"] and doc["explore"], (mid, n)
+    for n, day in enumerate(days):
+        assert len(day.repeats) == len(MIDS)
+        assert day.out_of_order == 0, f"day {n}: a list was not best first"
+        assert day.short_lists == 0, f"day {n}: a list ran short"
+        share = sum(day.repeats) / len(day.repeats)
+        assert share <= MAX_REPEAT_SHARE, f"day {n}: {share:.0%} of the picks were repeats"
