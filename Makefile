@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYSPY := $(shell command -v python3.11 || command -v python3)
 
-.PHONY: run demo test bench venv compose-demo compose-check
+.PHONY: run demo test bench soak venv compose-demo compose-check
 
 $(VENV)/.installed: requirements.txt requirements-web.txt requirements-dev.txt
 	test -x $(PY) || $(SYSPY) -m venv $(VENV)
@@ -24,6 +24,10 @@ test:
 
 bench: venv
 	$(PY) -m bench
+
+# Not part of test or bench: many users through daily cycles (SOAK_ARGS="--users 100").
+soak: venv
+	$(PY) -m bench.soak $(SOAK_ARGS)
 
 # Compose v2 where installed, else docker-compose 1.29: both read these files.
 COMPOSE := $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)

@@ -93,6 +93,13 @@ class Settings:
     picks_per_list: int = 20
     web_keepalive_s: float = 75.0
     broker_visibility_timeout_s: float = 3600.0
+    # How often beat requeues refreshes whose wait (retry back-off, cool-down) is over and
+    # ends refreshes whose worker is gone.
+    retry_poll_s: float = 60.0
+    # A running refresh step holds the user's lock this long past its last heartbeat; a
+    # lock whose holder died is free again after it (the 3 h TTL covers queueing only).
+    # Shorter than the visibility timeout, so a killed step's redelivery finds it expired.
+    refresh_lease_s: float = 600.0
     public_url: str = ""  # empty: absolute links use the address the request came to
     image_origin: str = ""  # one more origin covers may come from (the compose demo)
 
@@ -189,6 +196,8 @@ class Settings:
             broker_visibility_timeout_s=reader.number(
                 "BROKER_VISIBILITY_TIMEOUT_S", cls.broker_visibility_timeout_s
             ),
+            retry_poll_s=reader.number("RETRY_POLL_S", cls.retry_poll_s),
+            refresh_lease_s=reader.number("REFRESH_LEASE_S", cls.refresh_lease_s),
             public_url=reader.optional_url("PUBLIC_URL"),
             image_origin=reader.optional_url("IMAGE_ORIGIN"),
         )

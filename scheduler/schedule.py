@@ -24,4 +24,9 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "schedule": dt.timedelta(minutes=settings.hot_every_min),
             "options": {"expires": settings.hot_every_min * 60},
         },
+        "retry-tick": {
+            "task": "bilirec.retry_tick",
+            "schedule": dt.timedelta(seconds=settings.retry_poll_s),
+            "options": {"expires": settings.retry_poll_s},
+        },
     }

@@ -26,6 +26,7 @@ from store.picks_views import PickViews
 from store.pools import Pools
 from store.qr import QrLogins
 from store.ratelimit import WindowLimiter
+from store.retries import PendingRetry, RetrySchedule
 from store.sessions import Session, SessionStore
 from store.status import STATES, Status, StatusStore
 from store.throttle import Throttle
@@ -37,6 +38,7 @@ __all__ = [
     "STATES",
     "BehaviourEvent",
     "ModelMeta",
+    "PendingRetry",
     "VideoRecord",
     "DecryptionError",
     "SavedCredentials",
@@ -55,6 +57,7 @@ class Store:
     users: UserStore
     status: StatusStore
     locks: RefreshLocks
+    retries: RetrySchedule
     qr: QrLogins
     limits: WindowLimiter
     device: DeviceStore
@@ -89,6 +92,7 @@ class Store:
             users=UserStore(r),
             status=StatusStore(r),
             locks=RefreshLocks(r, ttl_s=lock_ttl_s),
+            retries=RetrySchedule(r),
             qr=QrLogins(r),
             limits=WindowLimiter(r),
             device=DeviceStore(r),

@@ -41,6 +41,16 @@ def refresh_lock(mid: int) -> str:
     return f"user:{mid}:lock:refresh"
 
 
+def refresh_step(mid: int, task_id: str) -> str:
+    """One delivery of a refresh step: running (a lease) or done (see ``worker.lease``)."""
+    return f"user:{mid}:step:{task_id}"
+
+
+def retry(mid: int) -> str:
+    """When a waiting refresh is tried again (see ``store.retries``)."""
+    return f"user:{mid}:retry"
+
+
 def cooldown(mid: int) -> str:
     return f"user:{mid}:cooldown:352"
 

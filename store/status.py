@@ -10,6 +10,7 @@ import redis
 from store import codec, keys
 
 STATES = ("queued", "syncing", "training", "scoring", "ready", "login_expired", "error")
+BUSY = ("queued", "syncing", "training", "scoring")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,24 @@ class StatusStore:
         if refreshed:
             fields["last_refresh"] = now
         self._r.hset(keys.status(mid), mapping=fields)
+
+    def settle_stranded(self, mid: int, state: str, message: str) -> bool:
+        """Replace a busy state no refresh holds any more (its worker died, or Redis went
+        away under it) by ``state``; a refresh that takes the lock meanwhile wins."""
+        status_key, lock_key = keys.status(mid), keys.refresh_lock(mid)
+        with self._r.pipeline() as pipe:
+            try:
+                pipe.watch(status_key, lock_key)
+                busy = (pipe.hget(status_key, "state") or b"").decode() in BUSY
+                if not busy or pipe.exists(lock_key) or pipe.exists(keys.retry(mid)):
+                    return False
+                pipe.multi()
+                pipe.hset(status_key, mapping={"state": state, "progress": 0.0,
+                                               "message": message, "updated_at": time.time()})
+                pipe.execute()
+            except redis.WatchError:
+                return False
+        return True
 
     def get(self, mid: int) -> Status | None:
         raw = {k.decode(): v.decode() for k, v in self._r.hgetall(keys.status(mid)).items()}

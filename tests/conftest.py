@@ -127,6 +127,7 @@ def settings(redis_url: str, simulator_url: str, redis_client: redis.Redis) -> S
         demo=True,
         http_timeout_s=3.0,
         refresh_min_interval_s=0.0,
+        retry_poll_s=1.0,
     )
 
 
@@ -164,11 +165,19 @@ def web_factory(settings: Settings) -> Iterator[Callable[..., ServerThread]]:
 
 
 def start_worker(
-    settings: Settings, queues: str = "sync_first,sync,ml", loglevel: str = "INFO"
+    settings: Settings, queues: str = "sync_first,sync,ml", loglevel: str = "INFO",
+    *, beat: bool = False,
 ) -> subprocess.Popen:
-    """A real worker process with these settings (solo pool), once it says it is ready."""
+    """A real worker process with these settings (solo pool), once it says it is ready.
+    ``beat``: with beat embedded (its own fresh schedule file), for tests whose refreshes
+    wait for a retry (beat's retry tick, every ``retry_poll_s``, requeues them)."""
+    embedded = []
+    if beat:
+        schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
+        embedded = ["--beat", "--schedule", str(schedule)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--queues", queues,
+        [sys.executable, "-m", "celery", "-A", "scheduler" if beat else "worker", "worker",
+         "--queues", queues, *embedded,
          "--pool", "solo", "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
          "--loglevel", loglevel, "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT,
@@ -231,15 +240,19 @@ def fast_settings(settings: Settings) -> Settings:
     )
 
 
+# What keeps a sync small (few pages, details and tags), for tests that need refreshes to
+# happen, not their volume.
+LEAN = {
+    "first_sync_metadata": 10, "metadata_per_sync": 10, "hot_pool_cap": 30,
+    "tag_fetch_per_pool": 2, "user_tag_fetch": 1, "first_user_tag_fetch": 2,
+    "related_seeds": 0, "feed_pages": 1, "ranking_rids": (0,),
+}
+
+
 @pytest.fixture
 def lean_settings(fast_settings: Settings) -> Settings:
-    """Fast settings that also keep a sync small (few details and tags), for tests
-    that need refreshes to happen, not their volume."""
-    return replace(
-        fast_settings, first_sync_metadata=10, metadata_per_sync=10, hot_pool_cap=30,
-        tag_fetch_per_pool=2, user_tag_fetch=1, first_user_tag_fetch=2, related_seeds=0,
-        feed_pages=1, ranking_rids=(0,),
-    )
+    """Fast settings that also keep a sync small (``LEAN``)."""
+    return replace(fast_settings, **LEAN)
 
 
 @pytest.fixture

@@ -22,10 +22,13 @@ TASK_ROUTES = {
     "bilirec.score_user": {"queue": ML_QUEUE},
     "bilirec.daily_tick": {"queue": SYNC_QUEUE},
     "bilirec.hot_tick": {"queue": SYNC_QUEUE},
+    # Quick, and must not wait behind a day's worth of refreshes.
+    "bilirec.retry_tick": {"queue": SYNC_FIRST_QUEUE},
 }
 
 
 def create_celery(settings: Settings) -> Celery:
+    visibility_s = settings.broker_visibility_timeout_s
     app = Celery("bilirec", broker=settings.redis_url, include=["worker.tasks", "worker.ticks"])
     app.conf.update(
         task_queues=[Queue(SYNC_FIRST_QUEUE), Queue(SYNC_QUEUE), Queue(ML_QUEUE)],
@@ -33,7 +36,10 @@ def create_celery(settings: Settings) -> Celery:
             "queue_order_strategy": "priority",
             # How long a task taken by a worker that died (kill -9) waits before it is
             # delivered again; also the longest countdown that is safe with Redis.
-            "visibility_timeout": settings.broker_visibility_timeout_s,
+            "visibility_timeout": visibility_s,
+            # Look for such tasks every tenth of the timeout (at most every 10 s).
+            "unacked_restore_interval": max(1, min(10, int(visibility_s / 10))),
+            "unacked_restore_throttle": 1,
         },
         task_default_queue=SYNC_QUEUE,
         task_routes=TASK_ROUTES,
@@ -45,6 +51,11 @@ def create_celery(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
+        broker_connection_retry=True,
+        broker_connection_max_retries=None,  # a Redis restart must not end the worker
+        # A step running when Redis goes away waits for it and goes on (worker.lease);
+        # cancelling it would only run it again after the visibility timeout.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         timezone=settings.timezone,
         enable_utc=True,
     )

@@ -1,8 +1,10 @@
 """Celery tasks. A user's refresh is one chain — refresh_user (sync queue) → train_user →
-score_user (ml queue) — guarded by the per-user refresh lock, whose token travels with it.
+score_user (ml queue) — guarded by the per-user refresh lock, whose token travels with it
+(see ``worker.lease`` for how a chain whose worker died lets go of the user).
 
 Tasks take a mid (never a cookie) and write their state and progress to the store, where
-the web reads it.
+the web reads it. Long waits (retry back-off, bilibili cool-downs) are not Celery
+countdowns: the wait is recorded in the store and beat's retry tick requeues the step.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import logging
 import time
 from collections.abc import Iterator
 
+import redis
 from celery import shared_task
-from celery.exceptions import Retry
 
 from bilibili import errors
+from worker import lease
 from worker.app import ML_QUEUE, SYNC_FIRST_QUEUE, SYNC_QUEUE
 from worker.candidates import refresh_hot as refresh_hot_pools
 from worker.context import Context, context_for
@@ -36,44 +39,69 @@ def _finish(ctx: Context, mid: int, token: str, state: str, message: str, **kw) 
 
 
 def _still_wanted(ctx: Context, mid: int, token: str) -> bool:
-    """False (lock freed) once the user logged out or their login expired. After a logout
-    mid-step, whatever the step wrote since is deleted again."""
-    if ctx.store.users.is_active(mid):
-        return True
-    if ctx.store.users.get(mid) is None:
-        ctx.store.forget_user(mid)
-    ctx.store.locks.release(mid, token)
-    return False
+    """False (lock freed) once the user logged out or their login expired, and False when
+    another refresh holds the lock now. After a logout mid-step, whatever the step wrote
+    since is deleted again."""
+    if not ctx.store.users.is_active(mid):
+        if ctx.store.users.get(mid) is None:
+            ctx.store.forget_user(mid)
+        ctx.store.locks.release(mid, token)
+        return False
+    if not ctx.store.locks.hold(mid, token, ctx.settings.refresh_lease_s):
+        log.info("user %s: a newer refresh holds the lock; this one stops", mid)
+        return False
+    return True
+
+
+def _retry_later(ctx: Context, mid: int, token: str, *, delay_s: float, attempt: int,
+                 why: str) -> None:
+    """Wait in the store, not in the broker: beat requeues the sync step when it is due."""
+    ctx.store.locks.hold(mid, token, delay_s + ctx.settings.refresh_lock_ttl_s)
+    ctx.store.status.set(mid, "queued", message=_waiting(ctx, mid, why))
+    ctx.store.retries.schedule(mid, token, delay_s=delay_s, attempt=attempt)
 
 
 @contextlib.contextmanager
-def _guarded(ctx: Context, mid: int, token: str) -> Iterator[None]:
-    """A bug or an unexpected failure ends the refresh cleanly: lock freed, state said."""
+def _guarded(task, ctx: Context, mid: int, token: str,  # noqa: ANN001 - a bound task
+             attempt: int = 0) -> Iterator[lease.Lease | None]:
+    """A step under its lease (``None``: a duplicate delivery, do nothing). A bug or an
+    unexpected failure ends the refresh cleanly (lock freed, state said); Redis going
+    away mid-step retries it once Redis is back."""
+    settings = ctx.settings
     try:
-        yield
-    except Retry:
-        raise
+        with lease.running(ctx.store, mid, token, lease_s=settings.refresh_lease_s,
+                           task_id=task.request.id or "",
+                           keep_s=2 * settings.broker_visibility_timeout_s) as held:
+            yield held
+    except redis.RedisError:
+        log.warning("user %s: Redis unavailable mid-refresh; waiting for it", mid)
+        # Not past half the visibility timeout, when the broker would deliver it again.
+        if not lease.redis_back(ctx.store, min(lease.REDIS_WAIT_S,
+                                               settings.broker_visibility_timeout_s / 2)):
+            raise  # not acked either, so the broker delivers the step again
+        _retry_later(ctx, mid, token, delay_s=0, attempt=attempt,
+                     why="存储连接中断，稍后自动继续")
     except Exception:
         log.exception("user %s: refresh step failed", mid)
-        _finish(ctx, mid, token, _idle_state(ctx, mid), "生成推荐时出错，下次刷新会再试")
+        _finish(ctx, mid, token, idle_state(ctx, mid), "生成推荐时出错，下次刷新会再试")
 
 
-def _idle_state(ctx: Context, mid: int) -> str:
+def idle_state(ctx: Context, mid: int) -> str:
     """"ready" while older picks exist (a failed refresh does not hide them), else error."""
     return "ready" if ctx.store.picks.latest_date(mid) else "error"
 
 
-@shared_task(bind=True, name="bilirec.refresh_user", max_retries=None, acks_late=True)
-def refresh_user(self, mid: int, lock_token: str) -> None:
-    """Sync step of a refresh; on success hands over to train_user on the ml queue."""
+@shared_task(bind=True, name="bilirec.refresh_user", acks_late=True)
+def refresh_user(self, mid: int, lock_token: str, attempt: int = 0) -> None:
+    """Sync step of a refresh; on success hands over to train_user on the ml queue.
+    ``attempt`` counts ordinary retries so far (cool-downs are not retries)."""
     ctx = _ctx(self)
-    if not _still_wanted(ctx, mid, lock_token):
-        return
-    with _guarded(ctx, mid, lock_token):
-        _refresh(self, ctx, mid, lock_token)
+    with _guarded(self, ctx, mid, lock_token, attempt) as held:
+        if held and _still_wanted(ctx, mid, lock_token):
+            _refresh(ctx, mid, lock_token, attempt, held)
 
 
-def _refresh(task, ctx: Context, mid: int, lock_token: str) -> None:  # noqa: ANN001
+def _refresh(ctx: Context, mid: int, lock_token: str, attempt: int, held: lease.Lease) -> None:
     try:
         report = sync_user(ctx, mid)
     except errors.NotLoggedIn:
@@ -83,24 +111,25 @@ def _refresh(task, ctx: Context, mid: int, lock_token: str) -> None:  # noqa: AN
         return
     except errors.CoolingDown as exc:
         minutes = max(1, round(exc.seconds / 60))
-        ctx.store.status.set(mid, "queued", message=_waiting(
-            ctx, mid, f"bilibili 要求放慢请求（风控），{minutes} 分钟后自动继续"))
-        raise task.retry(countdown=exc.seconds + 1, max_retries=None) from None
+        _retry_later(ctx, mid, lock_token, delay_s=exc.seconds + 1, attempt=attempt,
+                     why=f"bilibili 要求放慢请求（风控），{minutes} 分钟后自动继续")
+        return
     except (errors.Transient, errors.RiskControl) as exc:
-        retries, delays = task.request.retries, ctx.settings.retry_delays_s
-        if retries < len(delays):
-            delay = delays[retries]
+        delays = ctx.settings.retry_delays_s
+        if attempt < len(delays):
+            delay = delays[attempt]
             why = "网络或服务器错误"
             if isinstance(exc, errors.RiskControl):
                 why = "bilibili 要求放慢请求"
             when = f"{delay // 60} 分钟" if delay >= 60 else f"{delay} 秒"
-            ctx.store.status.set(mid, "queued", message=_waiting(ctx, mid, f"{why}，{when}后重试"))
-            raise task.retry(countdown=delay) from None
-        _finish(ctx, mid, lock_token, _idle_state(ctx, mid), "bilibili 多次无响应，明天会再试")
+            _retry_later(ctx, mid, lock_token, delay_s=delay, attempt=attempt + 1,
+                         why=f"{why}，{when}后重试")
+            return
+        _finish(ctx, mid, lock_token, idle_state(ctx, mid), "bilibili 多次无响应，明天会再试")
         return
     except errors.BiliError as exc:  # a request bilibili calls wrong: a bug, not retried
         log.error("user %s: sync failed: %s", mid, exc)
-        _finish(ctx, mid, lock_token, _idle_state(ctx, mid), "同步出错，下次刷新会再试")
+        _finish(ctx, mid, lock_token, idle_state(ctx, mid), "同步出错，下次刷新会再试")
         return
     if not _still_wanted(ctx, mid, lock_token):
         return
@@ -108,8 +137,9 @@ def _refresh(task, ctx: Context, mid: int, lock_token: str) -> None:  # noqa: AN
         # A walk longer than one task may read (the client's page bound): go on, same lock.
         ctx.store.status.set(mid, "syncing", progress=0.2, message=(
             f"{LISTING_MESSAGE}（已读 {report.history_listed} 条），继续读取中"))
+        held.hand_over()
         queue = SYNC_FIRST_QUEUE if report.first else SYNC_QUEUE
-        refresh_user.apply_async(args=[mid, lock_token], queue=queue)
+        refresh_user.apply_async(args=[mid, lock_token, attempt], queue=queue)
         return
     ctx.store.status.set(mid, "training", progress=0.7, message="正在学习你的口味")
     info = {
@@ -117,6 +147,7 @@ def _refresh(task, ctx: Context, mid: int, lock_token: str) -> None:  # noqa: AN
         "backfill": report.metadata_missing > 0 and report.metadata_fetched > 0,
         "likes_hidden": report.likes_hidden,
     }
+    held.hand_over()
     train_user.apply_async(args=[mid, lock_token, info], queue=ML_QUEUE)
 
 
@@ -125,12 +156,13 @@ def train_user(self, mid: int, lock_token: str, info: dict) -> None:
     ctx = _ctx(self)
     from worker import ml  # noqa: PLC0415 - the sync worker never loads TensorFlow
 
-    if not _still_wanted(ctx, mid, lock_token):
-        return
-    with _guarded(ctx, mid, lock_token):
+    with _guarded(self, ctx, mid, lock_token) as held:
+        if not held or not _still_wanted(ctx, mid, lock_token):
+            return
         _, outcome = ml.train(ctx.store, mid)
         info = {**info, "trained": outcome.trained, "auc": outcome.auc}
         ctx.store.status.set(mid, "scoring", progress=0.85, message="正在挑选今天的推荐")
+        held.hand_over()
         score_user.apply_async(args=[mid, lock_token, info], queue=ML_QUEUE)
 
 
@@ -138,10 +170,9 @@ def train_user(self, mid: int, lock_token: str, info: dict) -> None:
 def score_user(self, mid: int, lock_token: str, info: dict | None = None) -> None:
     ctx = _ctx(self)
     info = info or {}
-    if not _still_wanted(ctx, mid, lock_token):
-        return
-    with _guarded(ctx, mid, lock_token):
-        _score(ctx, mid, lock_token, info)
+    with _guarded(self, ctx, mid, lock_token) as held:
+        if held and _still_wanted(ctx, mid, lock_token):
+            _score(ctx, mid, lock_token, info)
 
 
 def _waiting(ctx: Context, mid: int, why: str) -> str:
@@ -159,7 +190,7 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict) -> None:
     if not listing_complete(store, mid):
         # Never picks from a partial exclusion set: a watched video could come back.
         log.warning("user %s: listing incomplete at scoring; no picks published", mid)
-        _finish(ctx, mid, lock_token, _idle_state(ctx, mid), f"{LISTING_MESSAGE}，下次刷新会继续")
+        _finish(ctx, mid, lock_token, idle_state(ctx, mid), f"{LISTING_MESSAGE}，下次刷新会继续")
         return
     today = ctx.clock().date()
     store.events.append(mid, ml.shown_events(store, mid, today))

@@ -8,8 +8,11 @@ import logging
 
 from celery import shared_task
 
+from store.status import BUSY as STATES_BUSY
+from worker.app import SYNC_FIRST_QUEUE, SYNC_QUEUE
 from worker.context import context_for
-from worker.tasks import refresh_all, refresh_hot
+from worker.sync import listing_complete
+from worker.tasks import idle_state, refresh_all, refresh_hot, refresh_user
 
 log = logging.getLogger(__name__)
 
@@ -39,3 +42,27 @@ def hot_tick(self) -> dict | None:
         log.info("hot pools already fresh this period; duplicate tick skipped")
         return None
     return refresh_hot()
+
+
+@shared_task(bind=True, name="bilirec.retry_tick", acks_late=True)
+def retry_tick(self) -> int:
+    """Requeue the refreshes whose wait is over, and end those no worker holds any more
+    (see ``worker.lease``). Each wait is claimed once, so duplicate ticks are harmless."""
+    ctx = context_for(self.app.conf.bilirec_settings)
+    store = ctx.store
+    mids = list(store.users.active_mids())
+    due = store.retries.claim_due(mids)
+    for wait in due:
+        # A user still reading their first listing keeps the first-sync queue's priority.
+        queue = SYNC_QUEUE if listing_complete(store, wait.mid) else SYNC_FIRST_QUEUE
+        refresh_user.apply_async(args=[wait.mid, wait.token, wait.attempt], queue=queue)
+    for mid in mids:
+        status = store.status.get(mid)
+        if status is None or status.state not in STATES_BUSY or store.locks.held(mid):
+            continue
+        if store.status.settle_stranded(mid, idle_state(ctx, mid),
+                                        "上次刷新中断，下次刷新会再试"):
+            log.warning("user %s: refresh stranded (worker gone); state reset", mid)
+    if due:
+        log.info("requeued %d waiting refreshes", len(due))
+    return len(due)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import requests
 
 
@@ -24,7 +27,21 @@ def log_in(
 
 
 def redis_values(r, key: bytes) -> list[bytes]:
-    """Every value stored under a key, whatever its type (fields and members included)."""
+    """Every value stored under a key, whatever its type (fields and members included);
+    a Celery message's base64 body is decoded too, so its task arguments are seen."""
+    values = _stored_values(r, key)
+    return values + [body for v in values if (body := _message_body(v))]
+
+
+def _message_body(value: bytes) -> bytes | None:
+    try:
+        doc = json.loads(value)
+        return base64.b64decode(doc["body"]) if isinstance(doc, dict) else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _stored_values(r, key: bytes) -> list[bytes]:
     kind = r.type(key)
     if kind == b"string":
         return [r.get(key) or b""]

@@ -4,6 +4,7 @@ import base64
 
 import requests
 
+from tests.conftest import start_worker, stop_worker, wait_for
 from tests.web.helpers import log_in, redis_values
 
 
@@ -102,6 +103,30 @@ def test_logout_deletes_everything(web, sim, store):
     assert not store.users.is_active(mid)
     assert http.get(f"{web.url}/api/session", timeout=10).json()["logged_in"] is False
     assert http.get(f"{web.url}/api/status", timeout=10).status_code == 401
+
+
+def test_logout_while_a_refresh_waits_leaves_nothing(web, sim, store, lean_settings):
+    """A refresh waiting for a retry is a record under the user's prefix, not a Celery
+    countdown: after logout nothing in Redis names the user, Celery's queues included."""
+    assert sim("POST", "/fault", json={"path": "/x/web-interface/history/cursor",
+                                       "kind": "http", "status": 503, "count": -1}).ok
+    worker = start_worker(lean_settings, queues="sync_first,sync")
+    try:
+        http, session = log_in(web.url, sim)
+        mid = session["mid"]
+        wait_for(lambda: store.retries.pending(mid), timeout_s=30,
+                 what="the first refresh to wait for a retry")
+        assert "重试" in store.status.get(mid).message
+        assert not store.redis.hlen("unacked")  # the wait holds no broker message
+        resp = http.post(f"{web.url}/api/logout",
+                         headers={"X-CSRF-Token": session["csrf_token"]}, timeout=10)
+        assert resp.status_code == 204
+    finally:
+        stop_worker(worker)
+    named = [k for k in store.redis.scan_iter()
+             if str(mid).encode() in k
+             or any(str(mid).encode() in v for v in redis_values(store.redis, k))]
+    assert not named
 
 
 def test_qr_generation_is_rate_limited(web_factory):

@@ -25,7 +25,7 @@ def test_interrupted_first_listing_publishes_nothing_and_resumes(world, store: S
     # Five history pages answer, then every history call fails until the fault is cleared.
     assert control("POST", "/fault", json={"path": HISTORY, "kind": "http", "status": 503,
                                            "count": -1, "after": 5}).ok
-    worker = start_worker(settings)
+    worker = start_worker(settings, beat=True)
     try:
         token = store.locks.acquire(mid)
         TaskQueue(settings.redis_url).refresh_user(mid, token, first=True)
@@ -46,7 +46,8 @@ def test_interrupted_first_listing_publishes_nothing_and_resumes(world, store: S
     finally:
         stop_worker(worker)
     # The retry asked once at the top (nothing new), then only for the pages not yet read:
-    # 606 entries make 21 pages and the empty one that ends the list; 5 were read.
-    assert control("GET", "/counters").json()["by_path"][HISTORY] == 1 + (22 - 5)
+    # 606 entries make 21 pages and the empty one that ends the list; 5 were read. The
+    # backfill refresh queued with the first picks may have asked the top once more.
+    assert control("GET", "/counters").json()["by_path"][HISTORY] - 1 - (22 - 5) in (0, 1)
     assert listing_complete(store, mid)
     assert len({e.bvid for e in store.events.all(mid) if e.kind == "watch"}) == 600

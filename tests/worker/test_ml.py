@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from settings import Settings
 from store import BehaviourEvent, Store, UserProfile, VideoRecord
 from worker import ml
 from worker.tasks import _still_wanted
@@ -80,6 +81,7 @@ def test_expired_login_keeps_data(store: Store):
 class _Ctx:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.settings = Settings(secret_key="s" * 40)
 
 
 def test_hot_pools_are_encoded_once_per_version(store: Store):
