@@ -63,7 +63,7 @@ def model_video(record: VideoRecord) -> Video:
         bvid=record.bvid, title=record.title, tags=record.tags or (),
         author_mid=record.owner_mid, author_name=record.owner_name, duration=record.duration,
         view=record.view, like=record.like, coin=record.coin, favorite=record.favorite,
-        partition=record.tid,
+        partition=record.tid, pubdate=record.pubdate,
     )
 
 

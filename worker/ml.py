@@ -16,7 +16,7 @@ from models.entities import Event, Video
 from models.fallback import partition_counts, popularity_rank
 from models.features import rating
 from store import BehaviourEvent, ModelMeta, Store, VideoRecord
-from worker.convert import merge_events
+from worker.convert import merge_events, model_video
 from worker.picks import HOT_SOURCES, build_section, select, split_candidates
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class SharedPool:
         if not version or self._key != (id(store), version):
             version, pools = store.pools.hot_many(HOT_SOURCES)
             self.records, _ = split_candidates(pools, ())
-            self.candidates = prepare([_video(r) for r in self.records])
+            self.candidates = prepare([model_video(r) for r in self.records])
             self._key = (id(store), version)
         return self
 
@@ -106,7 +106,7 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
     shared = shared_pool().current(store)
     hot = shared.records
     _, explore = split_candidates({"hot": hot}, store.pools.user(mid))
-    batch = rec.join(shared.candidates, prepare([_video(r) for r in explore]))
+    batch = rec.join(shared.candidates, prepare([model_video(r) for r in explore]))
     exclude = store.events.touched(mid)
     attention = None
     if state.trained:
@@ -114,7 +114,7 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
         rate = rating
     else:
         watched = list(store.videos.get_many(list(exclude)).values())
-        counts = partition_counts([_video(r) for r in watched])
+        counts = partition_counts([model_video(r) for r in watched])
         probs = popularity_rank(batch.videos, counts)
         rate = _fallback_rating
     row = {r.bvid: i for i, r in enumerate(hot + explore)}
@@ -155,18 +155,7 @@ def standing(events: list[BehaviourEvent], feedback: dict[str, str]) -> list[Beh
 def _examples(store: Store, events: list[BehaviourEvent]) -> list[tuple[Event, Video]]:
     merged = merge_events(events)
     records = store.videos.get_many(list(merged))
-    return [(merged[b], _video(records[b])) for b in merged if b in records]
-
-
-def _video(record: VideoRecord) -> Video:
-    # convert.model_video and the upload time (the video's age is a model input), built
-    # at once: dataclasses.replace cost more than the rest of a cycle's conversions.
-    return Video(
-        bvid=record.bvid, title=record.title, tags=record.tags or (),
-        author_mid=record.owner_mid, author_name=record.owner_name, duration=record.duration,
-        view=record.view, like=record.like, coin=record.coin, favorite=record.favorite,
-        partition=record.tid, pubdate=record.pubdate,
-    )
+    return [(merged[b], model_video(records[b])) for b in merged if b in records]
 
 
 def _noon(day: dt.date) -> int:
