@@ -166,11 +166,12 @@ def web_factory(settings: Settings) -> Iterator[Callable[..., ServerThread]]:
 
 def start_worker(
     settings: Settings, queues: str = "sync_first,sync,ml", loglevel: str = "INFO",
-    *, beat: bool = False,
+    *, beat: bool = False, extra_env: dict[str, str] | None = None,
 ) -> subprocess.Popen:
     """A real worker process with these settings (solo pool), once it says it is ready.
     ``beat``: with beat embedded (its own fresh schedule file), for tests whose refreshes
-    wait for a retry (beat's retry tick, every ``retry_poll_s``, requeues them)."""
+    wait for a retry (beat's retry tick, every ``retry_poll_s``, requeues them).
+    ``extra_env`` is laid over the settings' environment (fault injection)."""
     embedded = []
     if beat:
         schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
@@ -181,7 +182,7 @@ def start_worker(
          "--pool", "solo", "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
          "--loglevel", loglevel, "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT,
-        env=settings_env(settings),
+        env={**settings_env(settings), **(extra_env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -1,0 +1,26 @@
+"""Loaded by a test worker whose PYTHONPATH starts here: once the model has been trained
+in memory, and before it is saved, the worker writes the marker file named by
+``PAUSE_AFTER_UPDATE`` and sleeps, so a test can kill it at exactly that point however
+fast the machine trains."""
+
+import os
+import time
+
+from celery.signals import worker_init
+
+
+@worker_init.connect
+def _pause_after_update(**_kwargs) -> None:
+    from models.recommender import Recommender  # noqa: PLC0415 - the worker's own import
+
+    update = Recommender.update
+    marker = os.environ["PAUSE_AFTER_UPDATE"]
+
+    def paused(self, *args, **kwargs):
+        report = update(self, *args, **kwargs)
+        with open(marker, "w") as f:
+            f.write("trained, not saved\n")
+        time.sleep(600)
+        return report
+
+    Recommender.update = paused
