@@ -51,7 +51,9 @@ def _succeeded(proc: subprocess.Popen, task_id: str) -> bool:
 @pytest.mark.integration
 def test_ml_worker_killed_mid_training(world, store: Store, tmp_path: Path) -> None:
     settings, control = world
-    settings = replace(settings, **{**LEAN, **CRASHY})
+    # The step is held past training before the kill: the visibility timeout must outlast
+    # that and the lease (settings.py), or the redelivery finds the dead step's lease alive.
+    settings = replace(settings, **{**LEAN, **CRASHY, "broker_visibility_timeout_s": 15.0})
     mid = log_in_directly(settings, control, store)
     queue = TaskQueue(settings.redis_url)
     sync = start_worker(settings, "sync_first,sync", beat=True)
