@@ -92,6 +92,8 @@ class Settings:
     retry_max_total_s: float = 60.0
     picks_per_list: int = 20
     web_keepalive_s: float = 75.0
+    # A line per request costs the web a quarter of its throughput (the page polls status).
+    web_access_log: bool = False
     broker_visibility_timeout_s: float = 3600.0
     # How often beat requeues refreshes whose wait (retry back-off, cool-down) is over and
     # ends refreshes whose worker is gone.
@@ -193,6 +195,7 @@ class Settings:
             retry_max_total_s=reader.number("RETRY_MAX_TOTAL_S", cls.retry_max_total_s),
             picks_per_list=reader.count("PICKS_PER_LIST", cls.picks_per_list),
             web_keepalive_s=reader.number("WEB_KEEPALIVE_S", cls.web_keepalive_s),
+            web_access_log=reader.flag("WEB_ACCESS_LOG", cls.web_access_log),
             broker_visibility_timeout_s=reader.number(
                 "BROKER_VISIBILITY_TIMEOUT_S", cls.broker_visibility_timeout_s
             ),

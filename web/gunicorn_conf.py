@@ -13,6 +13,6 @@ threads = 4
 # Well past any poll interval (the page polls every 2 s): a client reusing an idle
 # connection must not race the server closing it.
 keepalive = round(_settings.web_keepalive_s)
-accesslog = "-"
+accesslog = "-" if _settings.web_access_log else None
 # The QR poll URL carries only the key; no query in our API carries a credential.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss'
