@@ -30,6 +30,8 @@ apt_install() {
 [ -x /usr/bin/chromium ] || apt_install chromium
 # Without a CJK font the page's screenshots show boxes instead of Chinese.
 fc-list :lang=zh 2>/dev/null | grep -q . || apt_install fonts-wqy-zenhei
+# The cards' 👍/👎 buttons, in colour rather than empty boxes.
+fc-list 2>/dev/null | grep -qi "color emoji" || apt_install fonts-noto-color-emoji
 command -v docker-compose >/dev/null || apt_install docker-compose
 command -v redis-server >/dev/null || redis-cli -p 6379 ping >/dev/null 2>&1 || apt_install redis-server
 
