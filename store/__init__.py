@@ -15,6 +15,7 @@ from store import keys
 from store.credentials import CredentialStore, SavedCredentials
 from store.crypto import Cipher, DecryptionError
 from store.cursors import Cursors
+from store.delivery import ToviewStore
 from store.device import DeviceStore
 from store.events import BehaviourEvent, EventLog
 from store.feed import FeedTokens
@@ -24,6 +25,7 @@ from store.models import ModelMeta, ModelStore
 from store.picks import PickStore
 from store.picks_views import PickViews
 from store.pools import Pools
+from store.push import PushStore
 from store.qr import QrLogins
 from store.ratelimit import WindowLimiter
 from store.retries import PendingRetry, RetrySchedule
@@ -72,6 +74,8 @@ class Store:
     feedback: FeedbackStore
     feed: FeedTokens
     views: PickViews
+    toview: ToviewStore
+    push: PushStore
 
     @classmethod
     def connect(
@@ -85,9 +89,10 @@ class Store:
         video_ttl_s: float = 14 * 86400,
     ) -> Store:
         r = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
+        cipher = Cipher(secret_key, old_secrets=[old_secret_key])
         return cls(
             redis=r,
-            credentials=CredentialStore(r, Cipher(secret_key, old_secrets=[old_secret_key])),
+            credentials=CredentialStore(r, cipher),
             sessions=SessionStore(r, ttl_s=session_ttl_s),
             users=UserStore(r),
             status=StatusStore(r),
@@ -107,6 +112,8 @@ class Store:
             feedback=FeedbackStore(r),
             feed=FeedTokens(r),
             views=PickViews(r),
+            toview=ToviewStore(r),
+            push=PushStore(r, cipher),
         )
 
     @classmethod
