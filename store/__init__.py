@@ -6,6 +6,7 @@ their own Redis database.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 import redis
@@ -130,6 +131,26 @@ class Store:
     def ping(self) -> None:
         """Raises redis.RedisError when Redis does not answer."""
         self.redis.ping()
+
+    def begin_leaving(self, mid: int) -> str:
+        """The first half of a logout that must take back 稍后再看 entries first: the user
+        is logged out here (sessions, feed, schedule) but their data, the record of what
+        we added and the credentials to remove it with, stay until ``forget_user``."""
+        token = secrets.token_hex(8)
+        self.sessions.delete_all_for(mid)
+        self.feed.revoke(mid)
+        with self.redis.pipeline() as pipe:
+            pipe.srem(keys.ACTIVE_USERS, mid)
+            pipe.set(keys.leaving(mid), token)
+            pipe.execute()
+        return token
+
+    def leaving_token(self, mid: int) -> str | None:
+        raw = self.redis.get(keys.leaving(mid))
+        return raw.decode() if raw else None
+
+    def clear_leaving(self, mid: int) -> None:
+        self.redis.delete(keys.leaving(mid))
 
     def forget_user(self, mid: int) -> None:
         """Delete everything stored about a user: profile, credentials, events, model, picks."""

@@ -4,7 +4,10 @@ logout deletes it with the rest."""
 
 from __future__ import annotations
 
+import contextlib
+import secrets
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import redis
@@ -12,6 +15,11 @@ import redis
 from store import codec, keys
 
 COUNT_MIN, COUNT_MAX, COUNT_DEFAULT = 1, 30, 10
+
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,25 @@ class Added:
 class ToviewStore:
     def __init__(self, r: redis.Redis) -> None:
         self._r = r
+        self._release = r.register_script(_RELEASE)
+
+    @contextlib.contextmanager
+    def writing(self, mid: int, *, ttl_s: float = 900, wait_s: float = 0,
+                poll_s: float = 0.5) -> Iterator[bool]:
+        """One writer to a user's list at a time: yields True while held, False when
+        another task held it for all of ``wait_s``. The TTL frees it if a worker dies."""
+        token = secrets.token_hex(8)
+        deadline = time.monotonic() + wait_s
+        while not (got := bool(self._r.set(keys.toview_lock(mid), token, nx=True,
+                                           ex=max(1, int(ttl_s))))):
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(poll_s)
+        try:
+            yield got
+        finally:
+            if got:
+                self._release(keys=[keys.toview_lock(mid)], args=[token])
 
     # -- settings ---------------------------------------------------------------------
 

@@ -167,6 +167,16 @@ def toview_added(mid: int) -> str:
     return f"user:{mid}:toview:added"
 
 
+def toview_lock(mid: int) -> str:
+    """Held while a task writes to the user's 稍后再看 (one writer at a time)."""
+    return f"user:{mid}:lock:toview"
+
+
+def push_sent(mid: int) -> str:
+    """The picks date whose morning message went out (one message a day)."""
+    return f"user:{mid}:push:sent"
+
+
 def toview_error(mid: int) -> str:
     return f"user:{mid}:toview:error"
 

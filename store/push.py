@@ -43,6 +43,30 @@ def mask(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/••••{tail}"
 
 
+MAX_URL = 2048
+
+
+def url_problem(kind: str, url: str) -> str | None:
+    """Why this URL cannot be a target of this kind (Chinese, for the page), or None."""
+    if kind not in KINDS:
+        return "推送方式只能是 json、ntfy、bark、serverchan 或 pushplus"
+    if len(url) > MAX_URL or any(c.isspace() or ord(c) < 32 for c in url):
+        return "推送地址格式错误"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "推送地址只能是 http:// 或 https:// 开头的完整地址"
+    if parts.username or parts.password:
+        return None if kind in ("json", "ntfy") else "推送地址不应包含用户名或密码"
+    path = parts.path.strip("/")
+    if kind in ("ntfy", "bark") and not path:
+        return "地址缺少主题或密钥（例如 https://ntfy.sh/你的主题）"
+    if kind == "serverchan" and not path.endswith(".send"):
+        return "Server酱 地址应形如 https://sctapi.ftqq.com/<SENDKEY>.send"
+    if kind == "pushplus" and "token=" not in parts.query and not path.startswith("send/"):
+        return "PushPlus 地址应包含 token（https://www.pushplus.plus/send?token=…）"
+    return None
+
+
 class PushStore:
     def __init__(self, r: redis.Redis, cipher: Cipher) -> None:
         self._r = r
@@ -88,3 +112,10 @@ class PushStore:
     def set_result(self, mid: int, *, ok: bool, what: str, message: str) -> None:
         doc = {"ok": ok, "at": time.time(), "what": what, "message": message}
         self._r.set(keys.push_result(mid), codec.dump(doc))
+
+    def sent_day(self, mid: int) -> str | None:
+        raw = self._r.get(keys.push_sent(mid))
+        return raw.decode() if raw else None
+
+    def mark_sent(self, mid: int, day: str) -> None:
+        self._r.set(keys.push_sent(mid), day)
