@@ -5,6 +5,7 @@ logout deletes it with the rest."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import secrets
 import time
 from collections.abc import Iterator
@@ -108,6 +109,20 @@ class ToviewStore:
         """No longer ours to manage: removed from the list, gone, or taken by the user."""
         if aids:
             self._r.hdel(keys.toview_added(mid), *[str(a) for a in aids])
+
+    def delivered(self, mid: int) -> set[str]:
+        """Every video delivered on a day still remembered (see ``remember``)."""
+        return {b.decode() for b in self._r.hkeys(keys.toview_delivered(mid))}
+
+    def remember(self, mid: int, bvid: str, day: str, *, keep_days: int = 60) -> None:
+        """A video delivered once is not delivered again (once removed unwatched, the user
+        passed on it); days older than ``keep_days`` are dropped."""
+        key = keys.toview_delivered(mid)
+        self._r.hset(key, bvid, day)
+        cutoff = (dt.date.fromisoformat(day) - dt.timedelta(days=keep_days)).isoformat()
+        old = [k for k, v in self._r.hgetall(key).items() if v.decode() < cutoff]
+        if old:
+            self._r.hdel(key, *old)
 
     # -- last error -------------------------------------------------------------------
 

@@ -167,6 +167,11 @@ def toview_added(mid: int) -> str:
     return f"user:{mid}:toview:added"
 
 
+def toview_delivered(mid: int) -> str:
+    """Videos once delivered to 稍后再看: bvid → picks date (never delivered twice)."""
+    return f"user:{mid}:toview:delivered"
+
+
 def toview_lock(mid: int) -> str:
     """Held while a task writes to the user's 稍后再看 (one writer at a time)."""
     return f"user:{mid}:lock:toview"

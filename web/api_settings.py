@@ -121,7 +121,7 @@ def push_test(session: Session):
     ctx = web_context()
     if ctx.store.push.target(session.mid) is None:
         raise ApiError(409, "还没有设置推送地址")
-    if not ctx.store.limits.allow_user("push_test", session.mid, limit=5, window_s=60):
+    if not ctx.store.limits.allow_user("push_test", session.mid, limit=10, window_s=60):
         raise ApiError(429, "测试消息发送太频繁了，请稍后再试")
     ctx.queue.push_test(session.mid)
     return jsonify(queued=True), 202

@@ -124,6 +124,7 @@ def _add(ctx: Context, writer: _Writer, mid: int, day: str, listed: dict[int, To
          count: int, report: Report) -> None:
     store = ctx.store
     ours = {a.aid for a in store.toview.added(mid)}
+    delivered = store.toview.delivered(mid)
     room = count - len(ours)
     doc = store.picks.get(mid, day) or {}
     for pick in top_picks(doc, 10_000):
@@ -134,8 +135,8 @@ def _add(ctx: Context, writer: _Writer, mid: int, day: str, listed: dict[int, To
             aid = bv_to_av(bvid)
         except (ValueError, KeyError):
             continue
-        if aid in listed or aid in ours:
-            continue  # already there (the user's own, or ours)
+        if aid in listed or aid in ours or bvid in delivered:
+            continue  # already there (the user's own, or ours), or delivered before
         store.toview.record_added(mid, aid, bvid, day)  # write-ahead
         try:
             writer.run(lambda c, aid=aid: ctx.client.toview_add(c, aid=aid))
@@ -150,6 +151,7 @@ def _add(ctx: Context, writer: _Writer, mid: int, day: str, listed: dict[int, To
             store.toview.forget_added(mid, [aid])  # refused: certainly not added
             raise
         # Transient errors propagate with the record kept: the add may have happened.
+        store.toview.remember(mid, bvid, day)
         report.added.append(bvid)
         room -= 1
 

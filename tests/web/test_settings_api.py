@@ -92,7 +92,7 @@ def test_push_test_and_undo_queue_tasks_by_name_without_the_url(web, sim, redis_
     assert any(b"bilirec.push_test" in m for m in messages)
     assert not any(b"plaintextBarkKey" in m for m in messages)
     assert post(web, http, session, {}, "/api/toview/undo").status_code == 202
-    for _ in range(5):
+    for _ in range(9):
         post(web, http, session, {}, "/api/push/test")
     assert post(web, http, session, {}, "/api/push/test").status_code == 429
 
