@@ -35,6 +35,7 @@ class Added:
     bvid: str
     added_at: float  # Unix seconds
     day: str  # the picks date it was added for (YYYY-MM-DD)
+    title: str = ""
 
 
 class ToviewStore:
@@ -93,16 +94,18 @@ class ToviewStore:
             try:
                 doc = codec.load(raw) or {}
                 out.append(Added(aid=int(raw_aid), bvid=str(doc["bvid"]),
-                                 added_at=float(doc["added_at"]), day=str(doc.get("day", ""))))
+                                 added_at=float(doc["added_at"]), day=str(doc.get("day", "")),
+                                 title=str(doc.get("title", ""))))
             except (codec.StoredValueError, KeyError, TypeError, ValueError):
                 continue
         return sorted(out, key=lambda a: (a.added_at, a.aid))
 
-    def record_added(self, mid: int, aid: int, bvid: str, day: str,
-                     at: float | None = None) -> None:
-        """Written right after bilibili said yes, one entry at a time, so a crash between
-        two adds loses nothing that is already in the list."""
-        doc = {"bvid": bvid, "added_at": at if at is not None else time.time(), "day": day}
+    def record_added(self, mid: int, aid: int, bvid: str, day: str, *,
+                     at: float | None = None, title: str = "") -> None:
+        """Written before the add is sent, one entry at a time, so an add whose answer
+        was lost is still known as ours (the caller forgets it on a definite refusal)."""
+        doc = {"bvid": bvid, "added_at": at if at is not None else time.time(), "day": day,
+               "title": title}
         self._r.hset(keys.toview_added(mid), str(aid), codec.dump(doc))
 
     def forget_added(self, mid: int, aids: list[int]) -> None:

@@ -36,7 +36,7 @@ def settings_json(mid: int) -> dict[str, Any]:
             "added_at": _iso(last, tz) if last else None,
             "error": store.toview.error(mid),
             # Beyond CONTRACT, for the page: what is in the list now, newest first.
-            "items": [{"bvid": a.bvid, "added_at": _iso(a.added_at, tz)}
+            "items": [{"bvid": a.bvid, "title": a.title, "added_at": _iso(a.added_at, tz)}
                       for a in reversed(added)],
         },
         "push": {

@@ -137,7 +137,8 @@ def _add(ctx: Context, writer: _Writer, mid: int, day: str, listed: dict[int, To
             continue
         if aid in listed or aid in ours or bvid in delivered:
             continue  # already there (the user's own, or ours), or delivered before
-        store.toview.record_added(mid, aid, bvid, day)  # write-ahead
+        store.toview.record_added(mid, aid, bvid, day,  # write-ahead
+                                  title=str(pick.get("title") or ""))
         try:
             writer.run(lambda c, aid=aid: ctx.client.toview_add(c, aid=aid))
         except errors.ListFull:

@@ -123,7 +123,8 @@ def test_toview_daily_cycle_undo_and_logout(env: Env) -> None:
     yesterday = (dt.date.fromisoformat(env.store.toview.added(mid)[0].day)
                  - dt.timedelta(days=1)).isoformat()
     for a in env.store.toview.added(mid):
-        env.store.toview.record_added(mid, a.aid, a.bvid, yesterday, at=a.added_at)
+        env.store.toview.record_added(mid, a.aid, a.bvid, yesterday, at=a.added_at,
+                                      title=a.title)
     watched, faved = first[0], first[1]
     assert env.control("POST", f"/user/{mid}/watch", json={"bvid": watched}).ok
     assert env.control("POST", f"/user/{mid}/favourite", json={"bvid": faved}).ok
