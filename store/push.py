@@ -44,6 +44,7 @@ def mask(url: str) -> str:
 
 
 MAX_URL = 2048
+TARGET_PATTERN = "user:*:push"
 
 
 def url_problem(kind: str, url: str) -> str | None:
@@ -78,16 +79,26 @@ class PushStore:
         if token is None:
             return None
         try:
-            doc = codec.load(self._cipher.decrypt(token)) or {}
+            plaintext = self._cipher.decrypt(token)
+            doc = codec.load(plaintext) or {}
         except (ValueError, codec.StoredValueError):  # DecryptionError is a ValueError
             return None
         if doc.get("kind") not in KINDS or not isinstance(doc.get("url"), str):
             return None
-        target = PushTarget(kind=doc["kind"], url=doc["url"],
-                            page_url=str(doc.get("page_url") or ""))
-        if self._cipher.needs_rotation(token):
-            self.save(mid, target)  # written again under the current secret
-        return target
+        if self._cipher.needs_rotation(token):  # written again under the current secret
+            self._r.set(keys.push_target(mid), self._cipher.encrypt(plaintext))
+        return PushTarget(kind=doc["kind"], url=doc["url"],
+                          page_url=str(doc.get("page_url") or ""))
+
+    def reencrypt_all(self) -> tuple[int, int]:
+        """Read every target once (see ``CredentialStore.reencrypt_all``): (read, unreadable)."""
+        read = unreadable = 0
+        for key in self._r.scan_iter(match=TARGET_PATTERN):
+            if self.target(int(key.split(b":")[1])) is None:
+                unreadable += 1
+            else:
+                read += 1
+        return read, unreadable
 
     def save(self, mid: int, target: PushTarget) -> None:
         doc = {"kind": target.kind, "url": target.url, "page_url": target.page_url}

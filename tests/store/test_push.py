@@ -43,3 +43,16 @@ def test_result_and_delete(store: Store):
     assert store.push.target(2) is None
     store.redis.set(keys.push_target(3), b"not a token")
     assert store.push.target(3) is None
+
+
+def test_targets_are_reencrypted_under_a_new_secret(redis_url, redis_client):
+    old, new = "o" * 40, "n" * 40
+    Store.connect(redis_url, old).push.save(5, PushTarget("bark", URL))
+    Store.connect(redis_url, old).push.set_result(5, ok=True, what="test", message="已送达")
+    Store.connect(redis_url, "x" * 40).push.save(6, PushTarget("json", URL))
+    rotating = Store.connect(redis_url, new, old_secret_key=old)
+    assert rotating.push.reencrypt_all() == (1, 1)
+    alone = Store.connect(redis_url, new)
+    assert alone.push.target(5) == PushTarget("bark", URL)
+    assert alone.push.result(5).ok  # re-encrypting keeps the last result
+    assert Store.connect(redis_url, old).push.target(5) is None
