@@ -62,7 +62,7 @@ def get_settings(session: Session):
 @require_user(csrf=True)
 def post_settings(session: Session):
     body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not body or set(body) - {"toview", "push"}:
+    if not isinstance(body, dict) or set(body) - {"toview", "push"}:
         raise ApiError(400, '请求体应为 JSON：{"toview": {"enabled", "count"}, '
                             '"push": {"kind", "url"} 或 null} 中的任意部分')
     # Everything is checked before anything is written: a bad value changes nothing.
@@ -100,7 +100,7 @@ def _push_change(mid: int, value: Any) -> PushTarget | None:
     """The new target, or None to remove it (``"push": null``)."""
     if value is None:
         return None
-    if not isinstance(value, dict) or not value or set(value) - {"kind", "url"}:
+    if not isinstance(value, dict) or set(value) - {"kind", "url"}:
         raise ApiError(400, 'push 应为 {"kind": …, "url": …} 或 null')
     current = web_context().store.push.target(mid)
     kind = value.get("kind", current.kind if current else None)

@@ -45,7 +45,9 @@ def test_defaults_then_changes(web, sim):
     assert "plaintextBarkKey" not in resp.text
     again = http.get(f"{web.url}/api/settings", timeout=10)
     assert again.json()["push"] == body["push"] and "plaintext" not in again.text
-    # Kind alone keeps the URL; null removes the target.
+    # An empty subset changes nothing; kind alone keeps the URL; null removes the target.
+    assert post(web, http, session, {}).json() == body
+    assert post(web, http, session, {"toview": {}, "push": {}}).json() == body
     assert post(web, http, session, {"push": {"kind": "json"}}).json()["push"]["kind"] == "json"
     assert post(web, http, session, {"push": None}).json()["push"] == {
         "kind": None, "target": None, "last": None}
@@ -64,7 +66,7 @@ def test_defaults_then_changes(web, sim):
     {"push": {"kind": "serverchan", "url": "https://sctapi.ftqq.com/KEY"}},
     {"push": {"kind": "pushplus", "url": "https://www.pushplus.plus/send"}},
     {"push": {"url": "https://a.org/x"}},  # no kind and no target yet
-    {"push": "https://a.org/x"}, {"other": 1}, {}, [], "x",
+    {"push": "https://a.org/x"}, {"push": {}}, {"other": 1}, [], "x",
 ])
 def test_bad_values_are_400_and_change_nothing(web, sim, body):
     http, session = log_in(web.url, sim)
