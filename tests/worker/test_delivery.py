@@ -129,10 +129,18 @@ def test_toview_daily_cycle_undo_and_logout(env: Env) -> None:
     assert env.control("POST", f"/user/{mid}/watch", json={"bvid": watched}).ok
     assert env.control("POST", f"/user/{mid}/favourite", json={"bvid": faved}).ok
     assert env.control("POST", "/advance_day", json={"days": 1}).ok
+    env.control("POST", "/counters/reset")
     env.refresh(http, session, mid)
     second = wait_for(lambda: (len(ours(env.store, mid)) == 4
                                and not set(ours(env.store, mid)) & set(first)
                                and ours(env.store, mid)), timeout_s=60, what="the next day")
+    by_path = env.control("GET", "/counters").json()["by_path"]
+    toview = {p: n for p, n in by_path.items() if p.startswith("/x/v2/history/toview")}
+    # One list read, two removals (the other two were watched / favourited), four adds.
+    assert toview == {"/x/v2/history/toview": 1, "/x/v2/history/toview/del": 2,
+                      "/x/v2/history/toview/add": 4}
+    print(f"\ntoview_requests_day: {sum(toview.values())} requests "
+          f"(refresh: {sum(by_path.values()) - sum(toview.values())} requests)")
     listed = env.sim_list(mid)
     assert set(own) <= set(listed)  # the user's own untouched
     assert watched in listed and faved in listed  # theirs now: kept, and not ours any more
