@@ -26,6 +26,7 @@ from . import (
     routes_login,
     routes_nav,
     routes_refresh,
+    routes_toview,
     routes_video,
     routes_world,
 )
@@ -45,6 +46,8 @@ AREA_BLUEPRINTS: list[Blueprint] = [
     routes_video.bp,
     routes_lists.bp,
     routes_covers.bp,
+    routes_toview.bp,
+    routes_toview.control,
 ]
 
 

@@ -155,3 +155,46 @@ def feed_owner(token_hash: str) -> str:
 
 def picks_views_gen(mid: int) -> str:
     return f"user:{mid}:picks:views:gen"
+
+
+def toview_settings(mid: int) -> str:
+    """The 稍后再看 switch and count (see ``store.delivery``)."""
+    return f"user:{mid}:toview:settings"
+
+
+def toview_added(mid: int) -> str:
+    """What this project added to the user's 稍后再看 and still manages: aid → record."""
+    return f"user:{mid}:toview:added"
+
+
+def toview_delivered(mid: int) -> str:
+    """Videos once delivered to 稍后再看: bvid → picks date (never delivered twice)."""
+    return f"user:{mid}:toview:delivered"
+
+
+def toview_lock(mid: int) -> str:
+    """Held while a task writes to the user's 稍后再看 (one writer at a time)."""
+    return f"user:{mid}:lock:toview"
+
+
+def push_sent(mid: int) -> str:
+    """The picks date whose morning message went out (one message a day)."""
+    return f"user:{mid}:push:sent"
+
+
+def toview_error(mid: int) -> str:
+    return f"user:{mid}:toview:error"
+
+
+def push_target(mid: int) -> str:
+    """The push webhook (kind + URL), encrypted (see ``store.push``)."""
+    return f"user:{mid}:push"
+
+
+def push_result(mid: int) -> str:
+    return f"user:{mid}:push:result"
+
+
+def leaving(mid: int) -> str:
+    """Set by logout while the worker still removes what we added to 稍后再看."""
+    return f"user:{mid}:leaving"

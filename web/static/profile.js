@@ -59,7 +59,10 @@ window.bilirecProfile = (function () {
     barChart($("chart-authors"),
       data.authors.slice(0, 10).map((a) => ({ label: a.name, weight: a.weight })));
     const settings = await api("GET", "/api/settings");
-    if (settings.status === 200) $("feed-url").value = settings.data.feed_url;
+    if (settings.status === 200) {
+      $("feed-url").value = settings.data.feed_url;
+      window.bilirecSettings.render(settings.data);
+    }
   }
 
   async function rotate() {
