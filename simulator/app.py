@@ -26,6 +26,7 @@ from . import (
     routes_login,
     routes_nav,
     routes_refresh,
+    routes_space,
     routes_video,
     routes_world,
 )
@@ -44,6 +45,7 @@ AREA_BLUEPRINTS: list[Blueprint] = [
     routes_behaviour.bp,
     routes_video.bp,
     routes_lists.bp,
+    routes_space.bp,
     routes_covers.bp,
 ]
 

@@ -77,6 +77,7 @@ class World:
         self.phase = random.Random(f"bilisim:{seed}:phase").randrange(7)
         self._cache: dict[Any, Any] = {}
         self.anon_feed_calls = 0
+        self._author_by_mid = {a.mid: a for a in self.cat.authors}
 
     # -- clock ------------------------------------------------------------------
 
@@ -152,6 +153,17 @@ class World:
 
     def author(self, video: Video) -> Author:
         return self.cat.authors[video.author]
+
+    def author_by_mid(self, mid: int) -> Author | None:
+        return self._author_by_mid.get(mid)
+
+    def uploads(self, author: Author) -> list[int]:
+        """The UP主's public videos published by now, newest first (deleted, hidden and
+        unreviewed ones are not listed)."""
+        now = self.now_off
+        ids = [i for i in self.cat.author_videos[author.idx]
+               if self.cat.videos[i].valid and self.cat.videos[i].pub_off <= now]
+        return sorted(ids, key=lambda i: (-self.cat.videos[i].pub_off, -i))
 
     def _cached(self, key: Any, make: Callable[[], Any]) -> Any:
         if key not in self._cache:
