@@ -41,7 +41,7 @@ class NotFound(BiliError):
 
 
 class PrivacyHidden(BiliError):
-    """53013: the user hides this list; treat it as empty."""
+    """53013 / 22115: the user hides this list; treat it as empty."""
 
 
 class Transient(BiliError):
@@ -69,6 +69,7 @@ _BY_CODE: dict[int, type[BiliError]] = {
     62012: NotFound,
     11010: NotFound,
     53013: PrivacyHidden,
+    22115: PrivacyHidden,  # followings hidden (§15.1)
     -509: TooFrequent,
     -799: TooFrequent,
     -500: Transient,
