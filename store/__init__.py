@@ -19,6 +19,7 @@ from store.device import DeviceStore
 from store.events import BehaviourEvent, EventLog
 from store.feed import FeedTokens
 from store.feedback import FeedbackStore
+from store.follows import Follows
 from store.locks import RefreshLocks
 from store.models import ModelMeta, ModelStore
 from store.picks import PickStore
@@ -72,6 +73,7 @@ class Store:
     feedback: FeedbackStore
     feed: FeedTokens
     views: PickViews
+    follows: Follows
 
     @classmethod
     def connect(
@@ -107,6 +109,7 @@ class Store:
             feedback=FeedbackStore(r),
             feed=FeedTokens(r),
             views=PickViews(r),
+            follows=Follows(r),
         )
 
     @classmethod

@@ -155,3 +155,18 @@ def feed_owner(token_hash: str) -> str:
 
 def picks_views_gen(mid: int) -> str:
     return f"user:{mid}:picks:views:gen"
+
+
+def follows(mid: int) -> str:
+    """The UP主 the user follows: hash up mid → JSON (see ``store.follows``)."""
+    return f"user:{mid}:follows"
+
+
+def follow_reads(mid: int) -> str:
+    """Per followed UP主: the day their uploads were last read, the newest upload seen."""
+    return f"user:{mid}:follows:reads"
+
+
+def follow_day(mid: int, day: int) -> str:
+    """One day's arc/search requests for the user and whether the source is off that day."""
+    return f"user:{mid}:follows:day:{day}"

@@ -80,6 +80,7 @@ def load_state(store: Store, mid: int):  # noqa: ANN201 - (UserModelState, train
 def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
     rec = recommender()
     state, seen = load_state(store, mid)
+    state.set_follows(store.follows.for_model(mid))  # an input, changing outside the events
     last = store.events.last_seq(mid)
     feedback = store.feedback.all(mid)
     new = _examples(store, standing(store.events.since(mid, seen, limit=NEW_EVENTS_CAP), feedback))
@@ -103,6 +104,7 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
 def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> dict:  # noqa: ANN001
     """Today's picks document for the user (not yet stored)."""
     rec = recommender()
+    state.set_follows(store.follows.for_model(mid))
     shared = shared_pool().current(store)
     hot = shared.records
     _, explore = split_candidates({"hot": hot}, store.pools.user(mid))
