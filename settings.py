@@ -102,6 +102,10 @@ class Settings:
     # lock whose holder died is free again after it (the 3 h TTL covers queueing only).
     # Shorter than the visibility timeout, so a killed step's redelivery finds it expired.
     refresh_lease_s: float = 600.0
+    # Push messages (webhooks): each attempt's timeout, and the wait before each of the
+    # two retries after a network error or a 5xx.
+    push_timeout_s: float = 10.0
+    push_retry_delay_s: float = 5.0
     public_url: str = ""  # empty: absolute links use the address the request came to
     image_origin: str = ""  # one more origin covers may come from (the compose demo)
 
@@ -203,6 +207,10 @@ class Settings:
             ),
             retry_poll_s=reader.number("RETRY_POLL_S", cls.retry_poll_s),
             refresh_lease_s=reader.number("REFRESH_LEASE_S", cls.refresh_lease_s),
+            push_timeout_s=reader.number("PUSH_TIMEOUT_S", cls.push_timeout_s),
+            push_retry_delay_s=reader.number(
+                "PUSH_RETRY_DELAY_S", cls.push_retry_delay_s, zero=True
+            ),
             public_url=reader.optional_url("PUBLIC_URL"),
             image_origin=reader.optional_url("IMAGE_ORIGIN"),
         )

@@ -8,7 +8,7 @@ Every request passes the gate (rate limit, cool-downs) and the retry policy.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from bilibili import errors, parse, parse_space
@@ -23,6 +23,7 @@ from bilibili.entities import (
     ListPage,
     ListVideo,
     SpaceList,
+    ToviewItem,
     VideoInfo,
     WeeklyIssue,
 )
@@ -298,6 +299,34 @@ class BiliClient:
             cookies=cookies, signed=True,
         ).data
         return parse.feed(data)
+
+    # --- watch later (§14) ---------------------------------------------------------------
+    # Writes change a person's account: sent once (retry=False), never retried blindly;
+    # -111 / -101 / 90001 (ListFull) / 90003 (NotFound) go up to the caller as typed errors.
+
+    def toview(self, cookies: Cookies) -> tuple[ToviewItem, ...]:
+        """The whole 稍后再看 list, newest addition first (§14.1)."""
+        data = self._c.call("GET", f"{self._api}/x/v2/history/toview", cookies=cookies).data
+        return parse.toview(data)
+
+    def toview_add(self, cookies: Cookies, *, aid: int) -> None:
+        """Add one video (§14.2); ListFull on 90001, NotFound on 90003."""
+        self._toview_write("add", cookies, {"aid": aid})
+
+    def toview_del(self, cookies: Cookies, *, aids: Sequence[int]) -> None:
+        """Remove these entries (§14.3); unlisted aids are no error. Several aids in one
+        comma-separated ``aid`` is unverified upstream, so one request per aid."""
+        for aid in aids:
+            self._toview_write("del", cookies, {"aid": aid})
+
+    def _toview_write(self, action: str, cookies: Cookies, form: dict[str, Any]) -> None:
+        csrf = cookies.get("bili_jct", "")
+        if not csrf:
+            raise errors.CsrfMismatch("cookies carry no bili_jct", code=-111)
+        self._c.call(
+            "POST", f"{self._api}/x/v2/history/toview/{action}",
+            form={**form, "csrf": csrf}, cookies=cookies, retry=False,
+        )
 
 
 def _dm_letters() -> str:

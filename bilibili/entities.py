@@ -49,6 +49,37 @@ class ListVideo:
 
 
 @dataclass(frozen=True, slots=True)
+class ToviewItem:
+    """One 稍后再看 entry (§14.1): the Arc plus when it was added and how far it was
+    watched (0 = not started; -1 may mean finished)."""
+
+    video: ListVideo
+    add_at: int | None
+    progress: int | None
+
+    @property
+    def bvid(self) -> str:
+        return self.video.bvid
+
+    @property
+    def aid(self) -> int | None:
+        return self.video.aid
+
+    @property
+    def title(self) -> str:
+        return self.video.title
+
+    @property
+    def owner(self) -> Owner:
+        return self.video.owner
+
+    @property
+    def gone(self) -> bool:
+        """Deleted or hidden (§8.1, §14.1): state not 0/1, or the 已失效视频 title."""
+        return (self.video.state not in (None, 0, 1)) or self.video.title == "已失效视频"
+
+
+@dataclass(frozen=True, slots=True)
 class CoinedVideo:
     video: ListVideo
     coins: int | None  # 1 or 2

@@ -56,6 +56,10 @@ class BadRequest(BiliError):
     """-400 and other codes that say our request is wrong: a bug, never retried."""
 
 
+class ListFull(BadRequest):
+    """90001: the watch-later list is full; stop adding, never make room (§14.2)."""
+
+
 _BY_CODE: dict[int, type[BiliError]] = {
     -101: NotLoggedIn,
     -111: CsrfMismatch,
@@ -68,6 +72,8 @@ _BY_CODE: dict[int, type[BiliError]] = {
     62004: NotFound,
     62012: NotFound,
     11010: NotFound,
+    90003: NotFound,  # watch later: the video is deleted (§14.2)
+    90001: ListFull,
     53013: PrivacyHidden,
     22115: PrivacyHidden,  # followings hidden (§15.1)
     -509: TooFrequent,

@@ -22,6 +22,7 @@ from bilibili.entities import (
     Owner,
     SpaceList,
     Stats,
+    ToviewItem,
     VideoInfo,
     WeeklyIssue,
 )
@@ -352,4 +353,19 @@ def feed(data: Any) -> tuple[ListVideo, ...]:
         video = arc(obj, aid_key="id")
         if video is not None:
             items.append(video)
+    return tuple(items)
+
+
+# --- watch later (§14.1) -----------------------------------------------------------------
+
+
+def toview(data: Any) -> tuple[ToviewItem, ...]:
+    """``{count, list}``; a null list (empty-list shape unverified) is empty."""
+    items = []
+    for value in as_list(as_dict(data).get("list")):
+        video = arc(value)
+        if video is not None:
+            obj = as_dict(value)
+            items.append(ToviewItem(video=video, add_at=as_int(obj.get("add_at")),
+                                    progress=as_int(obj.get("progress"))))
     return tuple(items)

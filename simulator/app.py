@@ -27,6 +27,7 @@ from . import (
     routes_nav,
     routes_refresh,
     routes_space,
+    routes_toview,
     routes_video,
     routes_world,
 )
@@ -47,6 +48,8 @@ AREA_BLUEPRINTS: list[Blueprint] = [
     routes_lists.bp,
     routes_space.bp,
     routes_covers.bp,
+    routes_toview.bp,
+    routes_toview.control,
 ]
 
 

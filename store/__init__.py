@@ -6,6 +6,7 @@ their own Redis database.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 import redis
@@ -15,6 +16,7 @@ from store import keys
 from store.credentials import CredentialStore, SavedCredentials
 from store.crypto import Cipher, DecryptionError
 from store.cursors import Cursors
+from store.delivery import ToviewStore
 from store.device import DeviceStore
 from store.events import BehaviourEvent, EventLog
 from store.feed import FeedTokens
@@ -25,6 +27,7 @@ from store.models import ModelMeta, ModelStore
 from store.picks import PickStore
 from store.picks_views import PickViews
 from store.pools import Pools
+from store.push import PushStore
 from store.qr import QrLogins
 from store.ratelimit import WindowLimiter
 from store.retries import PendingRetry, RetrySchedule
@@ -74,6 +77,8 @@ class Store:
     feed: FeedTokens
     views: PickViews
     follows: Follows
+    toview: ToviewStore
+    push: PushStore
 
     @classmethod
     def connect(
@@ -87,9 +92,10 @@ class Store:
         video_ttl_s: float = 14 * 86400,
     ) -> Store:
         r = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
+        cipher = Cipher(secret_key, old_secrets=[old_secret_key])
         return cls(
             redis=r,
-            credentials=CredentialStore(r, Cipher(secret_key, old_secrets=[old_secret_key])),
+            credentials=CredentialStore(r, cipher),
             sessions=SessionStore(r, ttl_s=session_ttl_s),
             users=UserStore(r),
             status=StatusStore(r),
@@ -110,6 +116,8 @@ class Store:
             feed=FeedTokens(r),
             views=PickViews(r),
             follows=Follows(r),
+            toview=ToviewStore(r),
+            push=PushStore(r, cipher),
         )
 
     @classmethod
@@ -126,6 +134,26 @@ class Store:
     def ping(self) -> None:
         """Raises redis.RedisError when Redis does not answer."""
         self.redis.ping()
+
+    def begin_leaving(self, mid: int) -> str:
+        """The first half of a logout that must take back 稍后再看 entries first: the user
+        is logged out here (sessions, feed, schedule) but their data, the record of what
+        we added and the credentials to remove it with, stay until ``forget_user``."""
+        token = secrets.token_hex(8)
+        self.sessions.delete_all_for(mid)
+        self.feed.revoke(mid)
+        with self.redis.pipeline() as pipe:
+            pipe.srem(keys.ACTIVE_USERS, mid)
+            pipe.set(keys.leaving(mid), token)
+            pipe.execute()
+        return token
+
+    def leaving_token(self, mid: int) -> str | None:
+        raw = self.redis.get(keys.leaving(mid))
+        return raw.decode() if raw else None
+
+    def clear_leaving(self, mid: int) -> None:
+        self.redis.delete(keys.leaving(mid))
 
     def forget_user(self, mid: int) -> None:
         """Delete everything stored about a user: profile, credentials, events, model, picks."""

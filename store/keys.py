@@ -170,3 +170,41 @@ def follow_reads(mid: int) -> str:
 def follow_day(mid: int, day: int) -> str:
     """One day's arc/search requests for the user and whether the source is off that day."""
     return f"user:{mid}:follows:day:{day}"
+
+
+def toview_settings(mid: int) -> str:
+    """The 稍后再看 switch and count (see ``store.delivery``)."""
+    return f"user:{mid}:toview:settings"
+
+
+def toview_added(mid: int) -> str:
+    """What this project added to the user's 稍后再看 and still manages: aid → record."""
+    return f"user:{mid}:toview:added"
+
+
+def toview_lock(mid: int) -> str:
+    """Held while a task writes to the user's 稍后再看 (one writer at a time)."""
+    return f"user:{mid}:lock:toview"
+
+
+def push_sent(mid: int) -> str:
+    """The picks date whose morning message went out (one message a day)."""
+    return f"user:{mid}:push:sent"
+
+
+def toview_error(mid: int) -> str:
+    return f"user:{mid}:toview:error"
+
+
+def push_target(mid: int) -> str:
+    """The push webhook (kind + URL), encrypted (see ``store.push``)."""
+    return f"user:{mid}:push"
+
+
+def push_result(mid: int) -> str:
+    return f"user:{mid}:push:result"
+
+
+def leaving(mid: int) -> str:
+    """Set by logout while the worker still removes what we added to 稍后再看."""
+    return f"user:{mid}:leaving"

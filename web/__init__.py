@@ -15,7 +15,17 @@ from bilibili.http import Hosts, Transport
 from bilibili.login import LoginClient
 from settings import Settings, SettingsError
 from store import Store
-from web import api_feed, api_login, api_picks, api_user, demo, errors, pages, sessions
+from web import (
+    api_feed,
+    api_login,
+    api_picks,
+    api_settings,
+    api_user,
+    demo,
+    errors,
+    pages,
+    sessions,
+)
 from web.context import WebContext
 from web.queue import TaskQueue
 
@@ -60,7 +70,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     errors.install(app)
     csp = content_policy(settings)
-    for blueprint in (pages.bp, api_login.bp, api_user.bp, api_picks.bp, api_feed.bp):
+    for blueprint in (pages.bp, api_login.bp, api_user.bp, api_picks.bp, api_feed.bp,
+                      api_settings.bp):
         app.register_blueprint(blueprint)
     if settings.demo:
         app.register_blueprint(demo.bp)

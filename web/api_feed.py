@@ -1,4 +1,4 @@
-"""The user's settings answer, the secret Atom feed URL and the feed itself."""
+"""The secret Atom feed URL and the feed itself."""
 
 from __future__ import annotations
 
@@ -20,17 +20,6 @@ def public_base() -> str:
 
 def feed_url(token: str) -> str:
     return f"{public_base()}/feed/{token}.atom"
-
-
-@bp.get("/api/settings")
-@require_user()
-def settings(session: Session):
-    # 稍后再看 and push are not built yet: nothing is enabled or stored for them.
-    return jsonify(
-        toview={"enabled": False, "count": 0, "added": 0, "added_at": None, "error": None},
-        push={"kind": None, "target": None},
-        feed_url=feed_url(web_context().store.feed.token(session.mid)),
-    )
 
 
 @bp.post("/api/feed/rotate")

@@ -98,6 +98,14 @@ def refresh(session: Session):
 def logout(session: Session):
     ctx = web_context()
     mid = session.mid
+    if ctx.store.toview.added(mid):
+        # Entries we put in 稍后再看 go first, and removing them needs the credentials and
+        # the record: the worker does it (rate-limited), then logs out of bilibili and
+        # deletes everything. Here the user is logged out of this site at once.
+        token = ctx.store.begin_leaving(mid)
+        ctx.queue.logout_user(mid, token)
+        end_session()
+        return "", 204
     try:
         saved = ctx.store.credentials.load(mid)
         if saved is not None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from celery import Celery
 
 REFRESH_USER = "bilirec.refresh_user"
+TOVIEW_UNDO = "bilirec.toview_undo"
+PUSH_TEST = "bilirec.push_test"
+LOGOUT_USER = "bilirec.logout_user"
 SYNC_QUEUE = "sync"
 FIRST_SYNC_QUEUE = "sync_first"  # drained first: a user who just logged in waits least
 
@@ -17,3 +20,13 @@ class TaskQueue:
     def refresh_user(self, mid: int, lock_token: str, *, first: bool = False) -> None:
         queue = FIRST_SYNC_QUEUE if first else SYNC_QUEUE
         self._celery.send_task(REFRESH_USER, args=[mid, lock_token], queue=queue)
+
+    # Quick user-facing jobs go ahead of the daily refreshes.
+    def toview_undo(self, mid: int) -> None:
+        self._celery.send_task(TOVIEW_UNDO, args=[mid], queue=FIRST_SYNC_QUEUE)
+
+    def push_test(self, mid: int) -> None:
+        self._celery.send_task(PUSH_TEST, args=[mid], queue=FIRST_SYNC_QUEUE)
+
+    def logout_user(self, mid: int, token: str) -> None:
+        self._celery.send_task(LOGOUT_USER, args=[mid, token], queue=FIRST_SYNC_QUEUE)

@@ -24,12 +24,18 @@ TASK_ROUTES = {
     "bilirec.hot_tick": {"queue": SYNC_QUEUE},
     # Quick, and must not wait behind a day's worth of refreshes.
     "bilirec.retry_tick": {"queue": SYNC_FIRST_QUEUE},
+    # Writes to 稍后再看 and push messages: bilibili / webhook I/O, no TensorFlow.
+    "bilirec.deliver_user": {"queue": SYNC_QUEUE},
+    "bilirec.toview_undo": {"queue": SYNC_FIRST_QUEUE},
+    "bilirec.push_test": {"queue": SYNC_FIRST_QUEUE},
+    "bilirec.logout_user": {"queue": SYNC_FIRST_QUEUE},
 }
 
 
 def create_celery(settings: Settings) -> Celery:
     visibility_s = settings.broker_visibility_timeout_s
-    app = Celery("bilirec", broker=settings.redis_url, include=["worker.tasks", "worker.ticks"])
+    app = Celery("bilirec", broker=settings.redis_url,
+                 include=["worker.tasks", "worker.tasks_delivery", "worker.ticks"])
     app.conf.update(
         task_queues=[Queue(SYNC_FIRST_QUEUE), Queue(SYNC_QUEUE), Queue(ML_QUEUE)],
         broker_transport_options={

@@ -24,6 +24,7 @@ from worker.candidates import refresh_hot as refresh_hot_pools
 from worker.context import Context, context_for
 from worker.refresh import sync_user
 from worker.sync import LISTING_MESSAGE, listing_complete
+from worker.tasks_delivery import deliver_user, wants_delivery
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +206,8 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict) -> None:
         store.models.save_profile(mid, ml.recommender().profile(state))
     _finish(ctx, mid, lock_token, "ready", _ready_message(state, info),
             picks_date=today.isoformat(), refreshed=True)
+    if wants_delivery(ctx, mid):  # 稍后再看 and push: a task of their own, never this one's
+        deliver_user.apply_async(args=[mid, today.isoformat()], queue=SYNC_QUEUE)
     if info.get("backfill"):
         token = store.locks.acquire(mid)
         if token is not None:

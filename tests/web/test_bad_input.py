@@ -29,7 +29,8 @@ def test_garbage_session_cookie_is_not_logged_in(web, cookie):
     for method, path in [("GET", "/api/status"), ("GET", "/api/picks"),
                          ("POST", "/api/refresh"), ("POST", "/api/logout"), ("GET", "/api/days"),
                          ("GET", "/api/settings"), ("POST", "/api/feed/rotate"),
-                         ("POST", "/api/feedback")]:
+                         ("POST", "/api/feedback"), ("POST", "/api/settings"),
+                         ("POST", "/api/push/test"), ("POST", "/api/toview/undo")]:
         resp = requests.request(method, f"{web.url}{path}", headers=headers, timeout=10)
         assert resp.status_code == 401 and resp.json()["error"], path
 
@@ -38,7 +39,8 @@ def test_garbage_session_cookie_is_not_logged_in(web, cookie):
 def test_missing_or_wrong_csrf_is_403(web, sim, token):
     http, _ = log_in(web.url, sim)
     headers = {} if token is None else {"X-CSRF-Token": token}
-    for path in ("/api/refresh", "/api/logout", "/api/feed/rotate", "/api/feedback"):
+    for path in ("/api/refresh", "/api/logout", "/api/feed/rotate", "/api/feedback",
+                 "/api/settings", "/api/push/test", "/api/toview/undo"):
         resp = http.post(f"{web.url}{path}", headers=headers, timeout=10)
         assert resp.status_code == 403 and "CSRF" in resp.json()["error"]
     assert http.get(f"{web.url}/api/session", timeout=10).json()["logged_in"] is True

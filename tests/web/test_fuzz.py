@@ -24,6 +24,10 @@ CALLS = [
     ("GET", "/api/profile"),
     ("POST", "/api/logout"),
     ("GET", "/healthz"),
+    ("GET", "/api/settings"),
+    ("POST", "/api/settings"),
+    ("POST", "/api/push/test"),
+    ("POST", "/api/toview/undo"),
     ("GET", "/api/demo/users"),
     ("POST", "/api/demo/scan"),
 ]

@@ -1,0 +1,45 @@
+import pytest
+
+from store import Store, keys
+from store.push import PushTarget, mask
+
+URL = "https://api.day.app/plaintextBarkKey0123/"
+
+
+def test_target_round_trip_encrypted_and_masked(store: Store):
+    assert store.push.target(1) is None
+    store.push.save(1, PushTarget("bark", URL, page_url="http://127.0.0.1:8345/"))
+    target = store.push.target(1)
+    assert target == PushTarget("bark", URL, page_url="http://127.0.0.1:8345/")
+    assert "plaintext" not in repr(target)
+    stored = b"".join(store.redis.dump(k) or b"" for k in store.redis.scan_iter())
+    assert b"plaintext" not in stored
+    assert target.masked == mask(URL) == "https://api.day.app/••••23/"
+    assert "plaintextBarkKey" not in target.masked and target.masked.startswith(
+        "https://api.day.app/")
+
+
+@pytest.mark.parametrize("url", [
+    "https://sctapi.ftqq.com/SCT123456TsecretsecretSECRET.send",
+    "https://www.pushplus.plus/send?token=0123456789abcdef0123456789abcdef",
+    "https://ntfy.sh/my-secret-topic-name",
+    "http://127.0.0.1:9/x",
+])
+def test_mask_never_shows_the_secret(url):
+    shown = mask(url)
+    secret_part = url.split("/", 3)[3]
+    assert secret_part not in shown and len(shown) < len(url) + 5
+
+
+def test_result_and_delete(store: Store):
+    store.push.save(2, PushTarget("json", "https://example.org/hook"))
+    assert store.push.result(2) is None
+    store.push.set_result(2, ok=False, what="test", message="HTTP 500")
+    result = store.push.result(2)
+    assert result is not None and not result.ok and result.message == "HTTP 500"
+    store.push.save(2, PushTarget("ntfy", "https://ntfy.sh/t"))  # a new target: old result gone
+    assert store.push.result(2) is None
+    store.push.delete(2)
+    assert store.push.target(2) is None
+    store.redis.set(keys.push_target(3), b"not a token")
+    assert store.push.target(3) is None

@@ -1,0 +1,144 @@
+"""Tasks that take the picks to the user: 稍后再看 (add, clean up, undo), push messages,
+and the logout that first takes back what we added.
+
+They run after a refresh has stored its picks, never inside it: nothing here can fail a
+refresh. Arguments are a mid (and a date or token), never a cookie or a URL.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from bilibili import errors
+from bilibili.login import Credentials
+from store.push import PushTarget
+from worker import delivery, push
+from worker.context import Context, context_for
+
+log = logging.getLogger(__name__)
+
+DELIVER_USER = "bilirec.deliver_user"
+
+
+def _ctx(task) -> Context:  # noqa: ANN001 - a bound Celery task
+    return context_for(task.app.conf.bilirec_settings)
+
+
+def wants_delivery(ctx: Context, mid: int) -> bool:
+    """Whether a finished refresh has anything to deliver (saves an empty task)."""
+    store = ctx.store
+    return store.toview.settings(mid).enabled or store.push.target(mid) is not None
+
+
+@shared_task(bind=True, name=DELIVER_USER, acks_late=True)
+def deliver_user(self, mid: int, day: str) -> None:
+    """After a refresh: the morning message, then 稍后再看. Failures are recorded for the
+    page, never raised."""
+    ctx = _ctx(self)
+    if not ctx.store.users.is_active(mid):
+        return
+    _push_picks(ctx, mid, day)
+    with ctx.store.toview.writing(mid) as held:
+        if not held:
+            log.info("user %s: another task writes to 稍后再看; delivery skipped", mid)
+            return
+        try:
+            report = delivery.deliver(ctx, mid, day)
+        except delivery.LoginExpired:
+            _login_expired(ctx, mid)
+            return
+        except Exception:  # noqa: BLE001 - a bug here must not touch the picks
+            log.exception("user %s: 稍后再看 delivery failed", mid)
+            ctx.store.toview.set_error(mid, "添加到稍后再看时出错，下次刷新时再试")
+            return
+    log.info("user %s: 稍后再看 +%d -%d (kept %d)%s", mid, len(report.added),
+             len(report.removed), len(report.kept), " with an error" if report.error else "")
+
+
+def _login_expired(ctx: Context, mid: int) -> None:
+    ctx.store.toview.set_error(mid, delivery.LOGIN)
+    ctx.store.users.deactivate(mid)
+    ctx.store.status.set(mid, "login_expired", message="bilibili 登录已失效，请重新扫码登录")
+
+
+def _push_picks(ctx: Context, mid: int, day: str) -> None:
+    store = ctx.store
+    target = store.push.target(mid)
+    doc = store.picks.get(mid, day)
+    if target is None or doc is None or store.push.sent_day(mid) == day:
+        return
+    if _send(ctx, mid, target, push.picks_message(doc, target.page_url), "picks"):
+        store.push.mark_sent(mid, day)
+
+
+def _send(ctx: Context, mid: int, target: PushTarget, msg: push.Message, what: str) -> bool:
+    settings = ctx.settings
+    try:
+        attempts = push.send(target, msg, timeout_s=settings.push_timeout_s,
+                             retry_delay_s=settings.push_retry_delay_s)
+    except push.PushFailed as exc:
+        # The reason never holds the URL; the kind is enough to tell targets apart.
+        log.warning("user %s: push (%s) failed: %s", mid, target.kind, exc)
+        ctx.store.push.set_result(mid, ok=False, what=what, message=str(exc))
+        return False
+    except Exception:  # noqa: BLE001 - recorded and shown; never fails anything else
+        log.error("user %s: push (%s) failed unexpectedly", mid, target.kind)
+        ctx.store.push.set_result(mid, ok=False, what=what, message="发送时出错")
+        return False
+    ctx.store.push.set_result(mid, ok=True, what=what, message="已送达" if attempts == 1
+                              else f"已送达（第 {attempts} 次尝试）")
+    return True
+
+
+@shared_task(bind=True, name="bilirec.push_test", acks_late=True)
+def push_test(self, mid: int) -> None:
+    ctx = _ctx(self)
+    target = ctx.store.push.target(mid)
+    if target is not None:
+        _send(ctx, mid, target, push.test_message(target.page_url), "test")
+
+
+@shared_task(bind=True, name="bilirec.toview_undo", acks_late=True)
+def toview_undo(self, mid: int) -> None:
+    """撤销全部: waits for a running delivery to finish, then removes what it added too."""
+    ctx = _ctx(self)
+    with ctx.store.toview.writing(mid, wait_s=300) as held:
+        if not held:
+            ctx.store.toview.set_error(mid, "撤销未能开始（另一项写入一直未结束），请稍后再试")
+            return
+        try:
+            delivery.undo(ctx, mid)
+        except delivery.LoginExpired:
+            _login_expired(ctx, mid)
+
+
+@shared_task(bind=True, name="bilirec.logout_user", acks_late=True)
+def logout_user(self, mid: int, token: str) -> None:
+    """The rest of a logout whose user had entries of ours in 稍后再看: remove them (the
+    record stays until this is done), log out of bilibili, then forget the user."""
+    ctx = _ctx(self)
+    store = ctx.store
+    if store.leaving_token(mid) != token:
+        return  # done already, or an older logout
+    if store.users.is_active(mid):
+        store.clear_leaving(mid)  # logged in again meanwhile: nothing to take back
+        return
+    with store.toview.writing(mid, wait_s=300):
+        try:
+            delivery.undo(ctx, mid)
+        except delivery.LoginExpired:
+            log.info("user %s: login dead at logout; 稍后再看 entries left", mid)
+        except Exception:  # noqa: BLE001 - the user asked to be forgotten regardless
+            log.exception("user %s: taking back 稍后再看 at logout failed", mid)
+    try:
+        saved = store.credentials.load(mid)
+        if saved is not None:
+            ctx.login.logout(Credentials(saved.cookies, saved.refresh_token))
+    except (errors.BiliError, ValueError) as exc:  # DecryptionError is a ValueError
+        log.warning("bilibili logout for %s failed: %s", mid, type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 - network trouble: local data goes anyway
+        log.warning("bilibili logout for %s failed: %s", mid, type(exc).__name__)
+    if not store.users.is_active(mid):
+        store.forget_user(mid)
