@@ -29,6 +29,7 @@ from store.picks_views import PickViews
 from store.pools import Pools
 from store.push import PushStore
 from store.qr import QrLogins
+from store.queued import Queued
 from store.ratelimit import WindowLimiter
 from store.retries import PendingRetry, RetrySchedule
 from store.sessions import Session, SessionStore
@@ -77,6 +78,7 @@ class Store:
     feed: FeedTokens
     views: PickViews
     follows: Follows
+    queued: Queued
     toview: ToviewStore
     push: PushStore
 
@@ -116,6 +118,7 @@ class Store:
             feed=FeedTokens(r),
             views=PickViews(r),
             follows=Follows(r),
+            queued=Queued(r),
             toview=ToviewStore(r),
             push=PushStore(r, cipher),
         )

@@ -172,6 +172,11 @@ def follow_day(mid: int, day: int) -> str:
     return f"user:{mid}:follows:day:{day}"
 
 
+def queued(mid: int) -> str:
+    """The bvids the user put in their 稍后再看 themselves, as last read (a set)."""
+    return f"user:{mid}:toview:own"
+
+
 def toview_settings(mid: int) -> str:
     """The 稍后再看 switch and count (see ``store.delivery``)."""
     return f"user:{mid}:toview:settings"

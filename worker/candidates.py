@@ -93,7 +93,7 @@ def refresh_user_pool(
             log.info("home feed for %s unavailable: %s", mid, type(exc).__name__)
             break
     # What the user has watched can never be picked: it would only crowd the capped pool.
-    touched = store.events.touched(mid)
+    touched = store.events.touched(mid) | store.queued.bvids(mid)
     merged = {r.bvid: r for r in store.pools.user(mid) if r.bvid not in touched}
     for record in fresh:
         if record.bvid not in touched:

@@ -109,7 +109,9 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
     hot = shared.records
     _, explore = split_candidates({"hot": hot}, store.pools.user(mid))
     batch = rec.join(shared.candidates, prepare([model_video(r) for r in explore]))
-    exclude = store.events.touched(mid)
+    # Never picked: what the user watched, liked, favourited, coined or disliked, and what
+    # they put in 稍后再看 themselves, while it is listed.
+    exclude = store.events.touched(mid) | store.queued.bvids(mid)
     attention = None
     if state.trained:
         probs, attention = rec.score_with_attention(state, batch, now=_noon(today))

@@ -9,6 +9,7 @@ from worker.candidates import refresh_hot, refresh_user_pool
 from worker.context import Context
 from worker.cookies import daily_check, load_credentials, revive
 from worker.follows import FollowingReport, new_uploads, sync_followings
+from worker.queued import read_queued
 from worker.sync import BehaviourSync, SyncReport
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ def sync_user(ctx: Context, mid: int) -> SyncReport:
         report = sync.run(mid, creds.cookies, progress)
     if not report.listing_complete:
         return report  # the caller continues the listing; nothing else is worth doing yet
+    progress(0.5, "正在同步稍后再看")
+    read_queued(store, ctx.client, mid, creds.cookies)
     progress(0.55, "正在同步关注列表")
     follows = _followings(ctx, mid, creds.cookies)
     progress(0.6, "正在寻找兴趣探索的候选视频")
