@@ -12,7 +12,7 @@ from bilibili.client import BiliClient
 from bilibili.http import Hosts, Transport
 from store import Store
 from tests.conftest import LEAN, log_in_directly, start_worker, stop_worker
-from tests.worker.test_following import _calls, _refresh
+from tests.worker.test_follows import _calls, _refresh
 from web.queue import TaskQueue
 
 TOVIEW = "/x/v2/history/toview"
