@@ -89,8 +89,9 @@ def pick_followed(seed: int, u: UserState, day: int, step: int,
 
 
 def engagement(u: UserState, video: Video, r: float) -> float:
-    """How much the user enjoys a video they watch: a followed UP主's video is finished
-    and liked more often than its relevance alone says."""
+    """How much the user enjoys a video: a followed UP主's video is finished and liked
+    more often than its taste relevance alone says. The truth oracle (``World.relevance``,
+    the future set) is this, so what behaviour shows and what is measured agree."""
     if video.author in u.follows:
         return r + (1.0 - r) * FOLLOW_LIFT
     return r

@@ -340,10 +340,10 @@ def future(seed: int, u: UserState, cat: Catalogue, prefix: int, k: int) -> list
     and gains new releases."""
     picked = []
     for i in range(prefix):
-        r = u.rel[i]
+        r = follow_model.engagement(u, cat.videos[i], u.rel[i])
         if r >= FUTURE_MIN_RELEVANCE and i not in u.watched and cat.videos[i].valid:
             draw = 1.0 - unit(seed, u.mid, cat.videos[i].aid)  # (0, 1]
             picked.append((math.log(draw) / r ** 4, i))
     chosen = [i for _, i in heapq.nlargest(k, picked)]
-    return sorted(chosen, key=lambda i: (-u.rel[i], i))
+    return sorted(chosen, key=lambda i: (-follow_model.engagement(u, cat.videos[i], u.rel[i]), i))
 

@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from . import follows as follow_model
 from . import hotlists, users, vocab
 from .bvid import bv2av, is_bvid
 from .catalog import DAY, Author, Catalogue, Video, base_catalogue, publish_day
@@ -287,7 +288,10 @@ class World:
         out: dict[str, float | None] = {}
         for bvid in bvids:
             idx = self.cat.by_aid.get(bv2av(bvid)) if is_bvid(bvid) else None
-            out[bvid] = None if idx is None else u.rel[idx]
+            # The truth includes what following adds: the user enjoys a followed UP主's
+            # videos more (follows.engagement), as their behaviour shows.
+            out[bvid] = None if idx is None else round(
+                follow_model.engagement(u, self.cat.videos[idx], u.rel[idx]), 6)
         return out
 
     def summary(self) -> dict[str, Any]:
