@@ -83,6 +83,8 @@ class Settings:
     first_user_tag_fetch: int = 10
     related_seeds: int = 4
     feed_pages: int = 3
+    # Per user, arc/search requests a day for followed UP主's new uploads (CONTRACT).
+    following_requests_per_day: int = 10
     ranking_rids: tuple[int, ...] = (0, 1, 3, 4, 36, 188, 160, 211)
     # Waits before a refresh step that failed on a transient bilibili error is tried
     # again; after the last one the refresh gives up until the next.
@@ -192,6 +194,9 @@ class Settings:
             first_user_tag_fetch=reader.count("FIRST_USER_TAG_FETCH", cls.first_user_tag_fetch),
             related_seeds=reader.count("RELATED_SEEDS", cls.related_seeds),
             feed_pages=reader.count("FEED_PAGES", cls.feed_pages),
+            following_requests_per_day=reader.count(
+                "FOLLOWING_REQUESTS_PER_DAY", cls.following_requests_per_day
+            ),
             ranking_rids=reader.ints("RANKING_RIDS", cls.ranking_rids),
             retry_delays_s=reader.ints("RETRY_DELAYS_S", cls.retry_delays_s),
             retry_attempts=reader.count("RETRY_ATTEMPTS", cls.retry_attempts),

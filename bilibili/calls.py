@@ -85,8 +85,11 @@ class Caller:
         signed: bool = False,
         accept_codes: tuple[int, ...] = (0,),
         retry: bool = True,
+        risk_cooldown: bool = True,
     ) -> Reply:
-        """One envelope call. ``retry=False`` for POSTs that must not be sent twice."""
+        """One envelope call. ``retry=False`` for POSTs that must not be sent twice.
+        ``risk_cooldown=False`` for an optional source whose -352 must not pause the
+        user's other calls (``x/space/wbi/arc/search``): the error still goes up."""
         mid = mid_of(cookies)
         jar = {**self.device, **(cookies or {})}
         path = urlsplit(url).path
@@ -112,7 +115,8 @@ class Caller:
 
             return self.retry.run(attempt) if retry else attempt()
 
-        return self._guarded(mid, lambda: self._with_key_refresh(path, signed, attempts))
+        return self._guarded(mid, lambda: self._with_key_refresh(path, signed, attempts),
+                             risk_cooldown=risk_cooldown)
 
     def page(
         self,
@@ -146,15 +150,18 @@ class Caller:
             self.wbi_keys.invalidate()
             return attempts(True)
 
-    def _guarded(self, mid: int | None, fn: Callable[[], T]) -> T:
-        """Run ``fn``; tell the gate about risk control before the error goes up.
+    def _guarded(self, mid: int | None, fn: Callable[[], T], *,
+                 risk_cooldown: bool = True) -> T:
+        """Run ``fn``; tell the gate about risk control before the error goes up
+        (a -352 only when ``risk_cooldown``; a -412 always: it concerns every call).
 
         Calls nest (a signed call may read nav first), so each error is reported once.
         """
         try:
             return fn()
         except (errors.Intercepted, errors.RiskCheckFailed) as exc:
-            if not getattr(exc, "_gate_told", False):
+            quiet = not risk_cooldown and isinstance(exc, errors.RiskCheckFailed)
+            if not quiet and not getattr(exc, "_gate_told", False):
                 exc._gate_told = True  # type: ignore[attr-defined]
                 if isinstance(exc, errors.Intercepted):
                     self.gate.on_intercepted()

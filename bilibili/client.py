@@ -7,15 +7,17 @@ Every request passes the gate (rate limit, cool-downs) and the retry policy.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from bilibili import errors, parse
+from bilibili import errors, parse, parse_space
 from bilibili.calls import Caller, device_only, mid_of, space_referer
 from bilibili.entities import (
     CoinedVideo,
     FavFolder,
     FavItem,
+    FollowingsPage,
     HistoryCursor,
     HistoryPage,
     ListPage,
@@ -34,6 +36,10 @@ Cookies = Mapping[str, str]
 
 # Nemo2011 sends this with the hot lists; harmless where unchecked (§3.3, §9).
 _HOT_WEB_LOCATION = "333.934"
+# Older docs: past page 5 of someone else's followings (§15.1): the end of the list.
+_FOLLOWINGS_END = 22007
+# The browser's "dm" risk-control params of arc/search (§15.2), sent before signing.
+_DM_IMG_INTER = '{"ds":[],"wh":[0,0,0],"of":[0,0,0]}'
 
 
 class BiliClient:
@@ -169,6 +175,47 @@ class BiliClient:
             return SpaceList(hidden=True)
         return parser(data)
 
+    # --- followings and their uploads (§15) -------------------------------------------------
+
+    def followings(
+        self, cookies: Cookies, *, vmid: int, pn: int = 1, ps: int = 50
+    ) -> FollowingsPage:
+        """One page of whom ``vmid`` follows, newest follow first (§15.1); ``hidden`` on
+        22115. Page while a page is non-empty and fewer than ``total`` were read: pages
+        may be shorter than ``ps``."""
+        try:
+            data = self._c.call(
+                "GET", f"{self._api}/x/relation/followings",
+                params={"vmid": vmid, "pn": pn, "ps": ps, "order": "desc"},
+                cookies=cookies, referer=space_referer(vmid),
+            ).data
+        except errors.PrivacyHidden:
+            return FollowingsPage(hidden=True)
+        except errors.BadRequest as exc:
+            if exc.code == _FOLLOWINGS_END:
+                return FollowingsPage()
+            raise
+        return parse_space.followings(data)
+
+    def uploads(
+        self, mid: int, *, pn: int = 1, ps: int = 30, cookies: Cookies | None = None
+    ) -> ListPage:
+        """An UP主's videos, newest first (§15.2; WBI-signed). Paid courses and
+        supporters-only videos are left out. A -352 (this endpoint's risk control) raises
+        RiskCheckFailed WITHOUT pausing the user's other calls: callers treat the source
+        as optional and skip it."""
+        params: dict[str, Any] = {
+            "mid": mid, "pn": pn, "ps": ps, "order": "pubdate", "tid": 0, "keyword": "",
+            "platform": "web", "web_location": 1550101, "order_avoided": "true",
+            "dm_img_list": "[]", "dm_img_str": _dm_letters(), "dm_cover_img_str": _dm_letters(),
+            "dm_img_inter": _DM_IMG_INTER,
+        }
+        data = self._c.call(
+            "GET", f"{self._api}/x/space/wbi/arc/search", params=params, cookies=cookies,
+            referer=space_referer(mid), signed=True, risk_cooldown=False,
+        ).data
+        return parse_space.uploads(data)
+
     # --- videos --------------------------------------------------------------------------
 
     def video_detail(self, bvid: str, *, cookies: Cookies | None = None) -> VideoInfo:
@@ -280,6 +327,11 @@ class BiliClient:
             "POST", f"{self._api}/x/v2/history/toview/{action}",
             form={**form, "csrf": csrf}, cookies=cookies, retry=False,
         )
+
+
+def _dm_letters() -> str:
+    # Short strings of undocumented meaning; Nemo2011 sends two letters from A–K (§15.2).
+    return "".join(random.choice("ABCDEFGHIJK") for _ in range(2))
 
 
 def _require_mid(cookies: Cookies) -> int:

@@ -218,3 +218,23 @@ class WeeklyIssue:
     subject: str
     name: str
     status: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Following:
+    """An UP主 the user follows (§15.1)."""
+
+    mid: int
+    name: str
+    followed_at: int | None  # ``mtime`` (Unix s); refreshed when the follow becomes mutual
+    special: bool = False  # in 特别关注: a stronger signal
+
+
+@dataclass(frozen=True, slots=True)
+class FollowingsPage:
+    """One page of a followings list. ``hidden``: the user hides it (22115), which is not
+    a failure. ``total`` is the size of the whole list (None when not said)."""
+
+    items: tuple[Following, ...] = ()
+    total: int | None = None
+    hidden: bool = False

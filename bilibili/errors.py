@@ -41,7 +41,7 @@ class NotFound(BiliError):
 
 
 class PrivacyHidden(BiliError):
-    """53013: the user hides this list; treat it as empty."""
+    """53013 / 22115: the user hides this list; treat it as empty."""
 
 
 class Transient(BiliError):
@@ -75,6 +75,7 @@ _BY_CODE: dict[int, type[BiliError]] = {
     90003: NotFound,  # watch later: the video is deleted (§14.2)
     90001: ListFull,
     53013: PrivacyHidden,
+    22115: PrivacyHidden,  # followings hidden (§15.1)
     -509: TooFrequent,
     -799: TooFrequent,
     -500: Transient,

@@ -10,7 +10,8 @@ Data (``models.entities``)::
     Video(bvid, title, tags: tuple[str, ...], author_mid, author_name, duration, view,
           like, coin, favorite, partition=None)
     Event(bvid, at, progress=0, duration=0, liked=False, faved=False, coined=False,
-          disliked=False, shown_ignored=False)     # progress −1 = finished
+          disliked=False, shown_ignored=False, queued=False)  # progress −1 = finished;
+                                                 # queued = put in 稍后再看 by the user
 
 Features and labels (``models.features``, no TF)::
 
@@ -34,6 +35,8 @@ Training, scoring, explaining (``models.recommender``, TensorFlow; one per proce
     rec = Recommender(*, seed=0, xla=True, threads=1, weight_decay=1.0)  # not thread-safe
     rec.warm_up(capacities=(256,))               # optional: trace/compile at worker start
     rec.new_state() -> UserModelState            # untrained; state.trained is False
+    state.set_follows({up_mid: 1 | 2})           # followed UP主 (2 = 特别关注): an input
+                                                 # column; set before update and scoring
     rec.load(data: bytes) -> UserModelState      # raises ModelFormatError
     rec.dump(state) -> bytes
     rec.update(state, new: list[(Event, Video)], replay: list[(Event, Video)] = ())

@@ -13,6 +13,9 @@ Per candidate, from the user's own record (``TasteStats``) and the video's numbe
                          plain tag counter of DESIGN.md, so the model can never know less
     7 partition_share    the partition's share of the user's positives
     8 age                ln(1 + days since upload) / AGE_SCALE, 0 when unknown
+    9 follows            1 when the user follows the UP主 on bilibili (关注), else 0; a fact
+                         from outside the labelled record, so nothing to leave out. Its
+                         weight starts at 0: what following predicts is learned per user
 
 Training examples are already in the counts they are scored with: ``counted`` (their
 labels) takes each one's own contribution out again (leave-one-out). Without that the
@@ -35,7 +38,7 @@ if TYPE_CHECKING:  # models.state imports models.layout, which needs WIDTH from 
 
 COLUMNS = (
     "quality", "author_pos", "author_neg", "tag_pos", "tag_neg", "tag_precision",
-    "tag_count", "partition_share", "age",
+    "tag_count", "partition_share", "age", "follows",
 )
 WIDTH = len(COLUMNS)
 COUNT_SCALE = 4.0  # ln(1 + 50) ≈ 4: fifty positives of one tag is a strong taste
@@ -106,6 +109,8 @@ def wide_features(
     known = pubdates > 0
     days = np.maximum(np.asarray(now, np.float64) - pubdates, 0) / DAY
     out[:, 8] = np.where(known, np.log1p(days) / AGE_SCALE, 0.0)
+    if stats.follows:
+        out[:, 9] = _lookup(stats.follows, author_table)[author_gids] > 0
     return out
 
 

@@ -7,6 +7,7 @@ made only when it is true:
   MIN_TAG_POSITIVES of the user's positive examples and in at least as many positives as
   negatives (a filler tag like "日常" that the user mostly skips is not a reason); when
   several qualify, the ones the model's attention weighted most for this video are named;
+* 你关注的UP主 — the user follows this UP主 on bilibili (the follows handed in);
 * 你收藏过/投币过/点赞过该UP主的视频 — the user favourited/coined/liked a video of this
   author (the strongest act on record is named); 你常看该UP主的视频 — at least
   MIN_AUTHOR_POSITIVES positive examples of this author;
@@ -35,6 +36,7 @@ MAX_NAMED_TAGS = 2
 MIN_VIEWS_FOR_RATES = 1000
 HIGH_LIKE_RATE = 0.06
 HIGH_FAVORITE_RATE = 0.02
+FOLLOWED = "你关注的UP主"
 
 
 def reasons(
@@ -60,10 +62,12 @@ def reasons(
         named = liked_tags[:MAX_NAMED_TAGS]
         taste.append((sum(t[0] for t in named), "你常看的标签：" + "、".join(t[2] for t in named)))
 
+    author_weight = float(weights[-1]) if weights is not None else 0.0
+    if stats.follows.get(video.author_mid):
+        taste.append((author_weight, FOLLOWED))
     author = _author_reason(stats, video.author_mid)
     if author:
-        weight = float(weights[-1]) if weights is not None else 0.0
-        taste.append((weight, author))
+        taste.append((author_weight, author))
 
     taste.sort(key=lambda t: t[0], reverse=True)
     out = [text for _, text in taste]
@@ -87,7 +91,7 @@ def _author_reason(stats: TasteStats, mid: int) -> str | None:
 
 def _all_new(stats: TasteStats, video: Video) -> bool:
     mid = video.author_mid
-    if stats.author_pos.get(mid, 0) or stats.author_neg.get(mid, 0):
+    if stats.author_pos.get(mid, 0) or stats.author_neg.get(mid, 0) or stats.follows.get(mid):
         return False
     return not any(
         stats.tag_pos.get(key, 0) or stats.tag_neg.get(key, 0) for key, _ in video_tags(video)

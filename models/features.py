@@ -20,9 +20,10 @@ Label (``label``), in this order:
 1. explicitly disliked ("not interested")                         → 0
 2. liked, favourited or coined (interest 1)                       → 1
 3. watched ≥ POSITIVE_THRESHOLD (50 %) of the video, or finished   → 1
-4. shown as a pick and not clicked                                 → 0 (weight 0.1)
-5. a short view: opened and left before SHORT_VIEW (20 %)          → 0
-6. anything else (20–50 % watched, or unknown duration)            → None, not trained on
+4. put in 稍后再看 by the user and not opened yet                  → 1 (weight 0.3)
+5. shown as a pick and not clicked                                 → 0 (weight 0.1)
+6. a short view: opened and left before SHORT_VIEW (20 %)          → 0
+7. anything else (20–50 % watched, or unknown duration)            → None, not trained on
 
 Favourites are therefore positives (the original gave them interest exactly 0.5 and its
 "> 0.5" rule labelled them negative), and the ambiguous middle is left out rather than
@@ -49,6 +50,8 @@ SHORT_VIEW = 0.2
 # day's forty unopened picks, all of them the model's favourites, outweighed the dozen
 # things the user did, and hot NDCG@10 sagged over a simulated week.
 IGNORED_WEIGHT = 0.1
+# Meaning to watch is intent, not taste confirmed: a weak positive.
+QUEUED_WEIGHT = 0.3
 
 MAX_TAGS = 12
 
@@ -93,6 +96,8 @@ def label(event: Event, video: Video | None = None) -> int | None:
     ratio = watch_ratio(event, video)
     if ratio is not None and ratio >= POSITIVE_THRESHOLD:
         return 1
+    if _queued_only(event):
+        return 1
     if event.shown_ignored:
         return 0
     if ratio is not None and ratio < SHORT_VIEW:
@@ -104,7 +109,15 @@ def example_weight(event: Event, video: Video | None = None) -> float:
     """Weight of an example before class balancing: rule 4 negatives count less."""
     if event.shown_ignored and not event.disliked and label(event, video) == 0:
         return IGNORED_WEIGHT
+    if _queued_only(event) and label(event, video) == 1 and not (
+            event.liked or event.faved or event.coined):
+        return QUEUED_WEIGHT
     return 1.0
+
+
+def _queued_only(event: Event) -> bool:
+    """In 稍后再看 and not opened: a positive only while nothing says otherwise."""
+    return event.queued and event.progress == 0 and not event.disliked
 
 
 @lru_cache(maxsize=1 << 16)

@@ -32,7 +32,8 @@ from models.vocab import MIN_CAPACITY, Vocab, capacity_for
 
 MAGIC = b"BILIREC\x00"
 # 2: the wide part reads models.affinity's columns (version 1 read quality alone)
-FORMAT_VERSION = 2
+# 3: one more column, the followed UP主 (``follows``)
+FORMAT_VERSION = 3
 _HEADER = struct.Struct(">HI")
 _FLOAT = np.dtype("<f4")
 
@@ -124,6 +125,7 @@ _INT_KEYED = (
     "author_coined",
     "author_names",
     "partitions",
+    "follows",
 )
 _STR_KEYED = ("tag_pos", "tag_neg", "tag_names")
 

@@ -47,6 +47,9 @@ class TasteStats:
     author_coined: dict[int, int] = field(default_factory=dict)
     author_names: dict[int, str] = field(default_factory=dict)
     partitions: dict[int, int] = field(default_factory=dict)  # positives per partition
+    # UP主 the user follows on bilibili (mid → 1; 2 for 特别关注): not counted from the
+    # labelled record but handed in by the caller before training and scoring.
+    follows: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -64,6 +67,12 @@ class UserModelState:
     last_event_at: int = 0
     auc: float | None = None  # held-out AUC of the last update that could measure one
     token: int = field(default_factory=new_token)
+
+    def set_follows(self, follows: dict[int, int]) -> None:
+        """Replace the followed UP主 (mid → 1, or 2 for 特别关注). The model reads
+        them as an input column (``models.affinity``); the caller refreshes them before
+        every update and scoring, since they change outside the event log."""
+        self.stats.follows = {int(mid): int(kind) for mid, kind in follows.items()}
 
     def table(self, name: str) -> np.ndarray:
         return layout.view(self.weights, self.capacity, name)

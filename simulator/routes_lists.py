@@ -154,7 +154,7 @@ def feed(world: World, account: Account | None) -> Response:
             items.append(shapes.feed_live(world, world.cat.authors[idx], pos))
             continue
         video = world.cat.videos[idx]
-        followed = u is not None and video.author in u.taste.authors
+        followed = u is not None and video.author in u.follows
         items.append(shapes.feed_av(world, video, followed=followed, ad=goto == "ad", pos=pos))
     return envelope.ok({
         "item": items, "business_card": None, "floor_info": None, "user_feature": None,

@@ -18,6 +18,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
+from . import follows as follow_model
 from . import vocab
 from .catalog import DAY, Catalogue, Video, unit
 
@@ -101,6 +102,7 @@ class UserState:
     folders: list[Folder] = field(default_factory=list)
     scales: tuple[float, float, float] = (0.0, 0.0, 0.0)  # like, coin, fav per r³
     feed_calls: int = 0
+    follows: dict[int, int] = field(default_factory=dict)  # Author.idx → follow time
 
     @property
     def mid(self) -> int:
@@ -275,6 +277,7 @@ def build_user(seed: int, spec: UserSpec, cat: Catalogue, n_base: int) -> UserSt
         f.items.sort(key=lambda x: x[1])
     total = sum(r3) or 1.0
     u.scales = (n_like / total, n_coin / total, n_fav / total)
+    u.follows = follow_model.initial(seed, u, cat)
     return u
 
 
@@ -293,9 +296,15 @@ def simulate_day(seed: int, u: UserState, cat: Catalogue, day: int, prefix: int,
     recent_cw = list(itertools.accumulate(
         u.cw[i] - (u.cw[i - 1] if i else 0.0) for i in recent))
     added = 0
-    for t in times:
-        for _ in range(40):
-            if recent and rng.random() < 0.35:
+    followed = follow_model.followed_recent(u, cat, recent)
+    liked_today: list[int] = []
+    for step, t in enumerate(times):
+        # Some watches come from the 动态 feed: new uploads of followed UP主.
+        chosen = follow_model.pick_followed(seed, u, day, step, followed)
+        for attempt in range(40):
+            if attempt == 0 and chosen is not None:
+                vidx = chosen
+            elif recent and rng.random() < 0.35:
                 vidx = recent[bisect.bisect_right(recent_cw, rng.random() * recent_cw[-1],
                                                   hi=len(recent) - 1)]
             else:
@@ -305,7 +314,7 @@ def simulate_day(seed: int, u: UserState, cat: Catalogue, day: int, prefix: int,
                 break
         else:
             continue
-        r = u.rel[vidx]
+        r = follow_model.engagement(u, video, u.rel[vidx])
         page, progress = _engagement(rng, video, r)
         u.history.append(Watch(t, vidx, progress, page, rng.choice(DEVICES)))
         u.watched.add(vidx)
@@ -314,11 +323,13 @@ def simulate_day(seed: int, u: UserState, cat: Catalogue, day: int, prefix: int,
         like_s, coin_s, fav_s = u.scales
         if rng.random() < like_s * r3:
             u.likes.append((vidx, min(hi, t + rng.randint(5, 600))))
+            liked_today.append(vidx)
         if rng.random() < coin_s * r3:
             u.coins.append((vidx, 2 if rng.random() < 0.3 + 0.4 * r else 1,
                             min(hi, t + rng.randint(5, 600))))
         if rng.random() < fav_s * r3:
             _add_fav(u, cat, vidx, min(hi, t + rng.randint(5, 900)))
+    follow_model.after_day(seed, u, cat, day, liked_today, hi)
     return added
 
 
@@ -329,10 +340,10 @@ def future(seed: int, u: UserState, cat: Catalogue, prefix: int, k: int) -> list
     and gains new releases."""
     picked = []
     for i in range(prefix):
-        r = u.rel[i]
+        r = follow_model.engagement(u, cat.videos[i], u.rel[i])
         if r >= FUTURE_MIN_RELEVANCE and i not in u.watched and cat.videos[i].valid:
             draw = 1.0 - unit(seed, u.mid, cat.videos[i].aid)  # (0, 1]
             picked.append((math.log(draw) / r ** 4, i))
     chosen = [i for _, i in heapq.nlargest(k, picked)]
-    return sorted(chosen, key=lambda i: (-u.rel[i], i))
+    return sorted(chosen, key=lambda i: (-follow_model.engagement(u, cat.videos[i], u.rel[i]), i))
 

@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from . import follows as follow_model
 from . import hotlists, users, vocab
 from .bvid import bv2av, is_bvid
 from .catalog import DAY, Author, Catalogue, Video, base_catalogue, publish_day
@@ -77,6 +78,7 @@ class World:
         self.phase = random.Random(f"bilisim:{seed}:phase").randrange(7)
         self._cache: dict[Any, Any] = {}
         self.anon_feed_calls = 0
+        self._author_by_mid = {a.mid: a for a in self.cat.authors}
 
     # -- clock ------------------------------------------------------------------
 
@@ -152,6 +154,17 @@ class World:
 
     def author(self, video: Video) -> Author:
         return self.cat.authors[video.author]
+
+    def author_by_mid(self, mid: int) -> Author | None:
+        return self._author_by_mid.get(mid)
+
+    def uploads(self, author: Author) -> list[int]:
+        """The UP主's public videos published by now, newest first (deleted, hidden and
+        unreviewed ones are not listed)."""
+        now = self.now_off
+        ids = [i for i in self.cat.author_videos[author.idx]
+               if self.cat.videos[i].valid and self.cat.videos[i].pub_off <= now]
+        return sorted(ids, key=lambda i: (-self.cat.videos[i].pub_off, -i))
 
     def _cached(self, key: Any, make: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -275,7 +288,10 @@ class World:
         out: dict[str, float | None] = {}
         for bvid in bvids:
             idx = self.cat.by_aid.get(bv2av(bvid)) if is_bvid(bvid) else None
-            out[bvid] = None if idx is None else u.rel[idx]
+            # The truth includes what following adds: the user enjoys a followed UP主's
+            # videos more (follows.engagement), as their behaviour shows.
+            out[bvid] = None if idx is None else round(
+                follow_model.engagement(u, self.cat.videos[idx], u.rel[idx]), 6)
         return out
 
     def summary(self) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from store.device import DeviceStore
 from store.events import BehaviourEvent, EventLog
 from store.feed import FeedTokens
 from store.feedback import FeedbackStore
+from store.follows import Follows
 from store.locks import RefreshLocks
 from store.models import ModelMeta, ModelStore
 from store.picks import PickStore
@@ -28,6 +29,7 @@ from store.picks_views import PickViews
 from store.pools import Pools
 from store.push import PushStore
 from store.qr import QrLogins
+from store.queued import Queued
 from store.ratelimit import WindowLimiter
 from store.retries import PendingRetry, RetrySchedule
 from store.sessions import Session, SessionStore
@@ -75,6 +77,8 @@ class Store:
     feedback: FeedbackStore
     feed: FeedTokens
     views: PickViews
+    follows: Follows
+    queued: Queued
     toview: ToviewStore
     push: PushStore
 
@@ -113,6 +117,8 @@ class Store:
             feedback=FeedbackStore(r),
             feed=FeedTokens(r),
             views=PickViews(r),
+            follows=Follows(r),
+            queued=Queued(r),
             toview=ToviewStore(r),
             push=PushStore(r, cipher),
         )

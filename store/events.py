@@ -15,7 +15,10 @@ import redis
 
 from store import keys
 
-KINDS = ("watch", "like", "coin", "fav", "feedback_like", "feedback_dislike", "shown")
+KINDS = ("watch", "like", "coin", "fav", "feedback_like", "feedback_dislike", "shown", "toview")
+# Not "touched" (never picked again): a pick shown and not opened, and an entry of the
+# user's 稍后再看 (excluded only while it is listed, see ``store.queued``).
+UNTOUCHED_KINDS = ("shown", "toview")
 
 # HSETNX decides "new"; only new ids get a sequence number. ARGV holds triples
 # (id, json, bvid-or-empty); a non-empty bvid joins the set of videos the user touched.
@@ -62,6 +65,8 @@ class BehaviourEvent:
             return f"{self.kind}:{self.bvid}:{self.source}"
         if self.kind == "shown":
             return f"shown:{self.bvid}:{self.source}"
+        if self.kind == "toview":  # added again later: a new intent
+            return f"toview:{self.bvid}:{self.at}"
         return f"{self.kind}:{self.bvid}"
 
 
@@ -79,7 +84,7 @@ class EventLog:
         for event in events:
             if event.kind not in KINDS:
                 raise ValueError(f"unknown event kind {event.kind!r}")
-            touched = "" if event.kind == "shown" else event.bvid
+            touched = "" if event.kind in UNTOUCHED_KINDS else event.bvid
             args += [event.id, json.dumps(asdict(event), ensure_ascii=False), touched]
         ks = [keys.events(mid), keys.event_data(mid), keys.event_seq(mid), keys.touched(mid)]
         return int(self._append(keys=ks, args=args))

@@ -157,6 +157,26 @@ def picks_views_gen(mid: int) -> str:
     return f"user:{mid}:picks:views:gen"
 
 
+def follows(mid: int) -> str:
+    """The UP主 the user follows: hash up mid → JSON (see ``store.follows``)."""
+    return f"user:{mid}:follows"
+
+
+def follow_reads(mid: int) -> str:
+    """Per followed UP主: the day their uploads were last read, the newest upload seen."""
+    return f"user:{mid}:follows:reads"
+
+
+def follow_day(mid: int, day: int) -> str:
+    """One day's arc/search requests for the user and whether the source is off that day."""
+    return f"user:{mid}:follows:day:{day}"
+
+
+def queued(mid: int) -> str:
+    """The bvids the user put in their 稍后再看 themselves, as last read (a set)."""
+    return f"user:{mid}:toview:own"
+
+
 def toview_settings(mid: int) -> str:
     """The 稍后再看 switch and count (see ``store.delivery``)."""
     return f"user:{mid}:toview:settings"

@@ -19,6 +19,9 @@ def test_defaults_follow_the_contract():
     assert (s.timezone, s.daily_at) == ("Asia/Shanghai", dt.time(6, 0))
     assert (s.hot_every_min, s.bilibili_rps) == (120, 1)
     assert (s.cooldown_412_min, s.cooldown_352_min) == (30, 10)
+    assert s.following_requests_per_day == 10
+    env = {"BILIREC_SECRET_KEY": SECRET, "BILIREC_FOLLOWING_REQUESTS_PER_DAY": "0"}
+    assert Settings.from_env(env).following_requests_per_day == 0  # 0 = source off
 
 
 def test_missing_secret_fails_saying_how_to_make_one():

@@ -70,9 +70,11 @@ def refresh_user_pool(
     related: Iterable[VideoRecord] = (),
     seeds: Iterable[str] = (),
     first: bool = False,
+    following: Iterable[VideoRecord] = (),
 ) -> int:
-    """Merge new related/feed candidates into the user's pool; returns its size."""
-    fresh = list(related)
+    """Merge new related/feed/following candidates into the user's pool; returns its
+    size."""
+    fresh = [*following, *related]
     used = set(store.cursors.get_text(mid, "related_seeds").split())
     for bvid in [s for s in dict.fromkeys(seeds) if s not in used][: limits.related_seeds]:
         try:
@@ -91,17 +93,21 @@ def refresh_user_pool(
             log.info("home feed for %s unavailable: %s", mid, type(exc).__name__)
             break
     # What the user has watched can never be picked: it would only crowd the capped pool.
-    touched = store.events.touched(mid)
+    touched = store.events.touched(mid) | store.queued.bvids(mid)
     merged = {r.bvid: r for r in store.pools.user(mid) if r.bvid not in touched}
     for record in fresh:
         if record.bvid not in touched:
             merged.setdefault(record.bvid, record)
     authors = _author_counts(store, mid)
-    ranked = sorted(
-        merged.values(),
-        key=lambda r: quality_score(model_video(r)) + 0.5 * min(authors.get(r.owner_mid, 0), 4),
-        reverse=True,
-    )[: limits.user_cap]
+    followed = store.follows.for_model(mid)
+
+    def pre_rank(r: VideoRecord) -> float:
+        # Cheap, before tags and the model: a followed UP主's fresh upload has few views
+        # yet, and must not be cut from the capped pool for it.
+        known = 0.5 * min(authors.get(r.owner_mid, 0), 4)
+        return quality_score(model_video(r)) + known + (1.0 if r.owner_mid in followed else 0)
+
+    ranked = sorted(merged.values(), key=pre_rank, reverse=True)[: limits.user_cap]
     budget = limits.first_user_tag_fetch if first else limits.user_tag_fetch
     pool = _with_tags(store, client, ranked, budget)
     store.pools.put_user(mid, pool)

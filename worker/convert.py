@@ -89,8 +89,11 @@ def merge_events(events: Iterable[BehaviourEvent]) -> dict[str, Event]:
             m["disliked"] = True
         elif e.kind == "shown":
             m["shown_ignored"] = True
+        elif e.kind == "toview":
+            m["queued"] = True
     for m in merged.values():
         # Shown-but-ignored only counts while nothing else happened with the video.
-        if m.get("shown_ignored") and (m["progress"] or m.get("liked") or m.get("faved")):
+        if m.get("shown_ignored") and (m["progress"] or m.get("liked") or m.get("faved")
+                                       or m.get("queued")):
             m["shown_ignored"] = False
     return {bvid: Event(**m) for bvid, m in merged.items()}

@@ -80,6 +80,7 @@ def load_state(store: Store, mid: int):  # noqa: ANN201 - (UserModelState, train
 def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
     rec = recommender()
     state, seen = load_state(store, mid)
+    state.set_follows(store.follows.for_model(mid))  # an input, changing outside the events
     last = store.events.last_seq(mid)
     feedback = store.feedback.all(mid)
     new = _examples(store, standing(store.events.since(mid, seen, limit=NEW_EVENTS_CAP), feedback))
@@ -103,11 +104,14 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
 def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> dict:  # noqa: ANN001
     """Today's picks document for the user (not yet stored)."""
     rec = recommender()
+    state.set_follows(store.follows.for_model(mid))
     shared = shared_pool().current(store)
     hot = shared.records
     _, explore = split_candidates({"hot": hot}, store.pools.user(mid))
     batch = rec.join(shared.candidates, prepare([model_video(r) for r in explore]))
-    exclude = store.events.touched(mid)
+    # Never picked: what the user watched, liked, favourited, coined or disliked, and what
+    # they put in 稍后再看 themselves, while it is listed.
+    exclude = store.events.touched(mid) | store.queued.bvids(mid)
     attention = None
     if state.trained:
         probs, attention = rec.score_with_attention(state, batch, now=_noon(today))

@@ -12,6 +12,7 @@ from store import VideoRecord
 
 MAX_PER_AUTHOR = 2
 HOT_SOURCES = ("hot", "weekly", "ranking")
+OWN_SOURCES = ("related", "feed", "following")  # a user's own pool (兴趣探索)
 
 
 def split_candidates(
@@ -74,7 +75,7 @@ def pick_json(record: VideoRecord, rating: int, reasons: list[str]) -> dict[str,
         },
         "rating": max(0, min(100, int(rating))),
         "reasons": reasons,
-        "source": record.source if record.source in (*HOT_SOURCES, "related", "feed") else "hot",
+        "source": record.source if record.source in (*HOT_SOURCES, *OWN_SOURCES) else "hot",
     }
 
 

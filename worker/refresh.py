@@ -8,6 +8,8 @@ from bilibili import errors
 from worker.candidates import refresh_hot, refresh_user_pool
 from worker.context import Context
 from worker.cookies import daily_check, load_credentials, revive
+from worker.follows import FollowingReport, new_uploads, sync_followings
+from worker.queued import read_queued
 from worker.sync import BehaviourSync, SyncReport
 
 log = logging.getLogger(__name__)
@@ -50,13 +52,33 @@ def sync_user(ctx: Context, mid: int) -> SyncReport:
         report = sync.run(mid, creds.cookies, progress)
     if not report.listing_complete:
         return report  # the caller continues the listing; nothing else is worth doing yet
+    progress(0.5, "正在同步稍后再看")
+    read_queued(store, ctx.client, mid, creds.cookies)
+    progress(0.55, "正在同步关注列表")
+    follows = _followings(ctx, mid, creds.cookies)
     progress(0.6, "正在寻找兴趣探索的候选视频")
     refresh_user_pool(
         store, ctx.client, mid, creds.cookies, ctx.limits,
         related=report.related, seeds=report.strong_positives, first=report.first,
+        following=follows.records,
     )
     log.info(
         "user %s synced: %d new events, %d videos fetched", mid, report.new_events,
         report.metadata_fetched,
     )
+    return report
+
+
+def _followings(ctx: Context, mid: int, cookies) -> FollowingReport:  # noqa: ANN001
+    """The followings list (at most daily) and new uploads of followed UP主 (optional:
+    a refusal skips the source, never the refresh)."""
+    report = FollowingReport()
+    now = ctx.clock()
+    stamp = int(now.timestamp())
+    sync_followings(ctx.store, ctx.client, mid, cookies, now=stamp, report=report)
+    new_uploads(ctx.store, ctx.client, mid, cookies, now=stamp, day=now.date().toordinal(),
+                per_day=ctx.settings.following_requests_per_day, report=report)
+    log.info("user %s followings: %d requests, %d UP主 read, %d new uploads%s", mid,
+             report.requests, report.uploads_read, len(report.records),
+             " (arc/search refused: off for today)" if report.skipped_for_day else "")
     return report

@@ -250,3 +250,36 @@ NAV_LOGGED_OUT = r'''
 COOKIE_INFO = r'''{"code":0,"message":"0","ttl":1,"data":{"refresh":false,"timestamp":1684466082562}}'''
 COOKIE_REFRESH = r'''{"code":0,"message":"0","ttl":1,"data":{"status":0,"message":"","refresh_token":"ae1bd1149b56af9743ffe7bbbeff3e51"}}'''
 CONFIRM_REFRESH = r'''{"code":0,"message":"0","ttl":1}'''
+
+# §15.1 followings (trimmed upstream example, 2025 doc)
+FOLLOWINGS = r'''
+{ "code": 0, "message": "0", "ttl": 1,
+  "data": {
+    "list": [
+      { "mid": 14082, "attribute": 2, "mtime": 1584271945, "tag": null, "special": 0, "contract_info": {},
+        "uname": "山新", "face": "https://i0.hdslb.com/bfs/face/74c82caee6d9eb623e56161ea8ed6d68afabfeae.jpg",
+        "sign": "…", "official_verify": { "type": 0, "desc": "配音演员、声优。洛天依声源提供者。" },
+        "vip": { "vipType": 2, "vipStatus": 1 }, "name_render": {}, "rec_reason": "", "track_id": "", "follow_time": "" },
+      { "mid": 420831218, "attribute": 2, "mtime": 1584208169, "tag": [207542], "special": 0, "contract_info": {},
+        "uname": "支付宝Alipay", "official_verify": { "type": 1, "desc": "支付宝官方账号" } } ],
+    "re_version": 0, "total": 1028 } }
+'''
+
+# §15.2 an uploader's videos (trimmed upstream example, 2025)
+ARC_SEARCH = r'''
+{ "code": 0, "message": "0", "ttl": 1,
+  "data": {
+    "list": { "slist": [],
+              "tlist": { "160": { "tid": 160, "count": 96, "name": "生活" }, "188": { "tid": 188, "count": 444, "name": "科技" } },
+              "vlist": [
+                { "aid": 114375683741573, "bvid": "BV1ac5yzhE94", "title": "和朋友去西藏拍样片日记……",
+                  "pic": "http://i0.hdslb.com/bfs/archive/5e56c10a9bd67f2fcac46fdd0fc2caa8769700c8.jpg",
+                  "description": "…", "created": 1745290800, "length": "22:11", "play": 224185, "comment": 985,
+                  "video_review": 2365, "typeid": 250, "copyright": "1", "author": "影视飓风", "mid": 946974,
+                  "is_union_video": 1, "is_charging_arc": false, "is_lesson_video": 0, "is_live_playback": 0,
+                  "is_self_view": false, "season_id": 2046621, "meta": { "id": 2046621, "title": "样片日记", "ep_count": 13 },
+                  "hide_click": false, "jump_url": "", "playback_position": 0 } ] },
+    "page": { "pn": 1, "ps": 42, "count": 786 },
+    "episodic_button": { "text": "播放全部", "uri": "//www.bilibili.com/medialist/play/946974?from=space" },
+    "is_risk": false, "gaia_res_type": 0, "gaia_data": null } }
+'''

@@ -34,7 +34,7 @@ def test_login_sync_train_score_gives_picks(web, sim, store, celery_worker):
     assert picks["date"] == status["picks_date"]
     watched = {e.bvid for e in store.events.all(mid) if e.kind != "shown"}
     for section, sources in (("hot", {"hot", "weekly", "ranking"}),
-                             ("explore", {"related", "feed"})):
+                             ("explore", {"related", "feed", "following"})):
         assert len(picks[section]) == 20, section
         authors: dict[int, int] = {}
         for pick in picks[section]:
