@@ -94,7 +94,8 @@ def create_app(
     public_url: str = "",
 ) -> Flask:
     """Build the simulator app. ``seed``/``qr_ttl_s``/``n_users``/``n_videos``/
-    ``history_scale`` (see ``world.default_specs``) only apply when no ``state`` is given (a given state carries its own).
+    ``history_scale`` (see ``world.default_specs``) only apply when no ``state`` is given
+    (a given state carries its own).
     ``public_url`` is where a browser reaches it (covers), when that is not the address
     the workers use (compose: http://simulator:8346 inside, 127.0.0.1 outside)."""
     if state is None:
