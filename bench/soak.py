@@ -2,7 +2,7 @@
 (gunicorn, one sync worker, one ml worker and beat, from the Procfile), with the web
 answering ``/api/picks`` at a steady rate meanwhile. Not part of ``make test``/``make bench``.
 
-    python -m bench.soak [--users 500] [--first-rps 300] [--rps 20] [--history-scale 0.3]
+    python -m bench.soak [--users 500] [--first-rps 300] [--rps 20] [--history-scale 1]
 
 Round 1 is everyone's first refresh (full history walk); then the simulated world moves on
 a day and round 2 is the daily cycle proper, the figure that matters. For each round it
@@ -11,12 +11,12 @@ task timings), the bound the rate limit sets (bilibili requests per user; one ma
 BILIREC_BILIBILI_RPS=1), the picks answer's latency under load, and Redis memory per user
 by key family.
 
-Shortened, so 500 users fit in well under an hour on a 2-core machine: round 1 runs sync
-at ``--first-rps`` and the users' histories are ``--history-scale`` of a real one's
-(500-1,000 items). The daily round is real: the same workers (sync restarted at ``--rps``),
-the simulator over HTTP, the task beat's daily tick sends. Its ml step trains on the new
-events plus a replay sample of at most 200 old ones, so a shorter history changes its cost
-little; events memory is scaled back to full length in its own figure.
+Shortened, so 500 users fit in well under an hour on a 2-core machine: round 1 (setup, every
+user's first sync) runs sync at ``--first-rps``; at 1 rps it would take a day. Optionally
+the users' histories are ``--history-scale`` of a real one's (500-1,000 items; not needed
+for 500 users: the whole soak takes about 12 minutes). The daily round is real: the same
+workers (sync restarted at ``--rps``), the simulator over HTTP, the task beat's daily tick
+sends (``refresh_all``; the tick itself claims the date once, tested in test_ticks).
 
 The load generator runs in its own process: in the simulator's process it would wait on
 the simulator's GIL and measure that.
@@ -248,7 +248,7 @@ def main() -> int:
                         help="bilibili requests/s for the first (setup) round")
     parser.add_argument("--rps", type=float, default=20.0,
                         help="bilibili requests/s for the daily round (the bound is given at 1)")
-    parser.add_argument("--history-scale", type=float, default=0.3,
+    parser.add_argument("--history-scale", type=float, default=1.0,
                         help="simulated histories are this share of a real one's length")
     parser.add_argument("--picks-rps", type=float, default=50.0)
     parser.add_argument("--ml-nice", type=int, default=10,
