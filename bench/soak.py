@@ -161,7 +161,9 @@ def _memory_per_user(store: Store, mids: list[int]) -> dict[str, float]:
 
 
 def _wait_round(store: Store, mids: list[int], start: float, limit_s: float) -> int:
-    """Until every user's refresh begun after ``start`` has ended; the number that failed."""
+    """Until every user's refresh begun after ``start`` has ended, and no user's lock is
+    held (a first refresh queues its detail backfill as one more refresh, whose requests
+    belong to the round); the number that failed."""
     failed = 0
     while time.time() - start < limit_s:
         states = [store.status.get(m) for m in mids]
@@ -169,7 +171,7 @@ def _wait_round(store: Store, mids: list[int], start: float, limit_s: float) -> 
             (s.state == "ready" and (s.last_refresh or 0) >= start)
             or (s.state in ("error", "login_expired") and s.updated_at >= start))]
         failed = sum(1 for s in done if s.state != "ready")
-        if len(done) >= len(mids):
+        if len(done) >= len(mids) and not any(store.locks.held(m) for m in mids):
             return failed
         time.sleep(5)
     raise SystemExit(f"round not done after {limit_s:.0f} s")
