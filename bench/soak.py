@@ -214,8 +214,8 @@ def _round(bench, mids: list[int], load: tuple[str, str, float], logs: list[Path
         f"{note}; ml queue: round start to its last score_user (waits on sync)")
     figure(f"soak_{label}_requests_per_user", per_user, "requests", note)
     figure(f"soak_{label}_detail_requests_per_user", details / n, "requests",
-           f"{note}; video details (view, view/detail): the backfill of history videos "
-           "no user had fetched yet, so day 2 costs more than a later day")
+           f"{note}; video details (view, view/detail), one per video no user had "
+           "fetched: few when many users share the simulator's 6,000-video catalogue")
     figure(f"soak_{label}_rate_bound_users_per_hour_at_1rps", 3600 / per_user, "users/h",
            "bilibili requests per user at BILIREC_BILIBILI_RPS=1")
     figure(f"soak_{label}_rate_bound_users_per_day_at_1rps", 86400 / per_user, "users/day",
