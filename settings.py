@@ -97,6 +97,9 @@ class Settings:
     # A line per request costs the web a quarter of its throughput (the page polls status).
     web_access_log: bool = False
     broker_visibility_timeout_s: float = 3600.0
+    # The ml worker's niceness (added once, before TensorFlow loads): training yields the
+    # CPU to the web's answers and the sync worker, which wait on it otherwise.
+    ml_nice: int = 10
     # How often beat requeues refreshes whose wait (retry back-off, cool-down) is over and
     # ends refreshes whose worker is gone.
     retry_poll_s: float = 60.0
@@ -209,6 +212,7 @@ class Settings:
                 "BROKER_VISIBILITY_TIMEOUT_S", cls.broker_visibility_timeout_s
             ),
             retry_poll_s=reader.number("RETRY_POLL_S", cls.retry_poll_s),
+            ml_nice=reader.count("ML_NICE", cls.ml_nice),
             refresh_lease_s=reader.number("REFRESH_LEASE_S", cls.refresh_lease_s),
             push_timeout_s=reader.number("PUSH_TIMEOUT_S", cls.push_timeout_s),
             push_retry_delay_s=reader.number(

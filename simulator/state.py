@@ -81,6 +81,7 @@ class SimState:
         n_videos: int = 6000,
         world_anchor: int | None = None,
         new_per_day: int | None = None,
+        history_scale: float = 1.0,
     ) -> None:
         self.lock = threading.RLock()
         self.seed = seed
@@ -101,6 +102,7 @@ class SimState:
         # touch it pay nothing. Its clock starts at this state's time.
         self.n_videos = n_videos
         self.new_per_day = new_per_day
+        self.history_scale = history_scale  # World's: < 1 shortens users' histories
         self.world_anchor = int(self.now()) if world_anchor is None else world_anchor
         self._world: World | None = None
 
@@ -111,6 +113,7 @@ class SimState:
                 self._world = World(
                     self.seed, self.n_videos, mids=list(self.accounts),
                     anchor_ts=self.world_anchor, new_per_day=self.new_per_day,
+                    history_scale=self.history_scale,
                 )
             return self._world
 

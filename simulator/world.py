@@ -35,10 +35,12 @@ DEFAULT_HINTS: dict[int, tuple[int, ...]] = {
 }
 
 
-def default_specs(seed: int, mids: Sequence[int]) -> list[UserSpec]:
+def default_specs(seed: int, mids: Sequence[int], history_scale: float = 1.0) -> list[UserSpec]:
     """Histories as long as real ones: the first account has 600 items, 40
     favourites, 30 likes and 10 coins; the others 500–1,000 items. Accounts
-    whose mid ends in 5 (10005, 10015, …) hide their like/coin lists (53013)."""
+    whose mid ends in 5 (10005, 10015, …) hide their like/coin lists (53013).
+    ``history_scale`` shortens the others' histories (the soak's many users, whose
+    first sync would otherwise take hours); the first account stays as it is."""
     specs = []
     for i, mid in enumerate(mids):
         hints, hidden = DEFAULT_HINTS.get(mid, ()), mid % 10 == 5
@@ -46,7 +48,8 @@ def default_specs(seed: int, mids: Sequence[int]) -> list[UserSpec]:
             specs.append(UserSpec(mid, hints, 600, hidden, likes=30, coins=10, favs=40))
             continue
         rng = random.Random(f"bilisim:{seed}:spec:{mid}")
-        specs.append(UserSpec(mid, hints, rng.randint(500, 1000), hidden))
+        size = max(1, round(rng.randint(500, 1000) * history_scale))
+        specs.append(UserSpec(mid, hints, size, hidden))
     return specs
 
 
@@ -61,6 +64,7 @@ class World:
         specs: Iterable[UserSpec] | None = None,
         anchor_ts: int = DEFAULT_ANCHOR,
         new_per_day: int | None = None,
+        history_scale: float = 1.0,
     ) -> None:
         self.seed = seed
         self.anchor = int(anchor_ts)
@@ -72,7 +76,7 @@ class World:
         if specs is None:
             mid_list = list(mids) if mids is not None else list(
                 range(FIRST_MID, FIRST_MID + n_users))
-            specs = default_specs(seed, mid_list)
+            specs = default_specs(seed, mid_list, history_scale)
         self.specs: dict[int, UserSpec] = {s.mid: s for s in specs}
         self._users: dict[int, UserState] = {}
         self.phase = random.Random(f"bilisim:{seed}:phase").randrange(7)

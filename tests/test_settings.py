@@ -70,6 +70,7 @@ def test_secret_never_in_repr():
         ("SECURE_COOKIES", "true", "secure_cookies", True),
         ("DAILY_AT", "7:30", "daily_at", dt.time(7, 30)),
         ("BILIBILI_RPS", "0.5", "bilibili_rps", 0.5),
+        ("ML_NICE", "0", "ml_nice", 0),
         ("API_BASE", "http://127.0.0.1:9/", "api_base", "http://127.0.0.1:9"),
         ("TIMEZONE", "Europe/Berlin", "timezone", "Europe/Berlin"),
     ],

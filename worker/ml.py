@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import os
 import time
 from dataclasses import dataclass
 
@@ -23,6 +24,14 @@ log = logging.getLogger(__name__)
 
 REPLAY_SAMPLE = 200
 NEW_EVENTS_CAP = 2000
+
+
+@functools.cache
+def lower_priority(nice: int) -> None:
+    """Once per process, before TensorFlow loads: its threads inherit the niceness of the
+    thread that creates them (the solo pool's main thread, which runs every ml task)."""
+    if nice > 0:
+        os.nice(nice)
 
 
 @functools.cache

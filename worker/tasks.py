@@ -157,6 +157,7 @@ def train_user(self, mid: int, lock_token: str, info: dict) -> None:
     ctx = _ctx(self)
     from worker import ml  # noqa: PLC0415 - the sync worker never loads TensorFlow
 
+    ml.lower_priority(ctx.settings.ml_nice)
     with _guarded(self, ctx, mid, lock_token) as held:
         if not held or not _still_wanted(ctx, mid, lock_token):
             return
@@ -187,6 +188,7 @@ def _waiting(ctx: Context, mid: int, why: str) -> str:
 def _score(ctx: Context, mid: int, lock_token: str, info: dict) -> None:
     from worker import ml  # noqa: PLC0415
 
+    ml.lower_priority(ctx.settings.ml_nice)
     store = ctx.store
     if not listing_complete(store, mid):
         # Never picks from a partial exclusion set: a watched video could come back.

@@ -64,6 +64,15 @@ def test_default_world_has_its_catalogue_and_users() -> None:
     assert all(len(u.history) >= 500 for u in users)
 
 
+def test_history_scale_shortens_all_but_the_first_account() -> None:
+    full, short = World(12345, n_users=8), World(12345, n_users=8, history_scale=0.3)
+    first = min(full.specs)
+    assert short.specs[first] == full.specs[first]
+    for mid in list(full.specs)[1:]:
+        assert short.specs[mid].history_size == round(full.specs[mid].history_size * 0.3)
+        assert len(short.user(mid).history) < len(full.user(mid).history)
+
+
 def test_catalogue_looks_like_bilibili() -> None:
     world = World(1)
     videos = world.cat.videos
