@@ -44,6 +44,18 @@ if #ids == 0 then return {} end
 return redis.call('HMGET', KEYS[2], unpack(ids))
 """
 
+# The records added after a sequence number, oldest first, in one round trip (HMGET in
+# chunks: Lua's unpack has a bounded stack).
+_SINCE = """
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf', 'LIMIT', 0, ARGV[2])
+local out = {}
+for start = 1, #ids, 1000 do
+  local chunk = redis.call('HMGET', KEYS[2], unpack(ids, start, math.min(start + 999, #ids)))
+  for i = 1, #chunk do out[#out + 1] = chunk[i] end
+end
+return out
+"""
+
 
 @dataclass(frozen=True)
 class BehaviourEvent:
@@ -70,6 +82,7 @@ class EventLog:
         self._r = r
         self._append = r.register_script(_APPEND)
         self._at_ranks = r.register_script(_AT_RANKS)
+        self._since = r.register_script(_SINCE)
 
     def append(self, mid: int, events: list[BehaviourEvent]) -> int:
         """Add the events not seen before; returns how many were new."""
@@ -89,6 +102,14 @@ class EventLog:
         (one set read, however long the history)."""
         return {b.decode() for b in self._r.smembers(keys.touched(mid))}
 
+    def touched_among(self, mid: int, bvids: list[str]) -> set[str]:
+        """Which of ``bvids`` the user touched: one read whose size follows the
+        candidates, not the history (thousands of videos for a long-time user)."""
+        if not bvids:
+            return set()
+        flags = self._r.smismember(keys.touched(mid), bvids)
+        return {b for b, flag in zip(bvids, flags, strict=True) if flag}
+
     def count(self, mid: int) -> int:
         return int(self._r.zcard(keys.events(mid)))
 
@@ -97,10 +118,9 @@ class EventLog:
 
     def since(self, mid: int, seq: int, limit: int | None = None) -> list[BehaviourEvent]:
         """Events added after sequence number ``seq``, oldest first."""
-        ids = self._r.zrangebyscore(
-            keys.events(mid), f"({seq}", "+inf", start=0 if limit else None, num=limit
-        )
-        return self._load(mid, ids)
+        raws = self._since(keys=[keys.events(mid), keys.event_data(mid)],
+                           args=[seq, limit if limit else -1])
+        return self._parse(raws)
 
     def sample(self, mid: int, upto_seq: int, n: int) -> list[BehaviourEvent]:
         """Up to ``n`` random events added at or before ``upto_seq`` (the replay sample)."""

@@ -82,9 +82,11 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
     state, seen = load_state(store, mid)
     last = store.events.last_seq(mid)
     feedback = store.feedback.all(mid)
-    new = _examples(store, standing(store.events.since(mid, seen, limit=NEW_EVENTS_CAP), feedback))
-    replay = (_examples(store, standing(store.events.sample(mid, seen, REPLAY_SAMPLE), feedback))
-              if seen else [])
+    new, replay = _examples(
+        store,
+        standing(store.events.since(mid, seen, limit=NEW_EVENTS_CAP), feedback),
+        standing(store.events.sample(mid, seen, REPLAY_SAMPLE), feedback) if seen else [],
+    )
     if not new:
         meta = store.models.meta(mid)
         return state, TrainOutcome(state.trained, False, meta.auc if meta else None, "nothing new")
@@ -107,13 +109,13 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
     hot = shared.records
     _, explore = split_candidates({"hot": hot}, store.pools.user(mid))
     batch = rec.join(shared.candidates, prepare([model_video(r) for r in explore]))
-    exclude = store.events.touched(mid)
+    exclude = store.events.touched_among(mid, [r.bvid for r in hot + explore])
     attention = None
     if state.trained:
         probs, attention = rec.score_with_attention(state, batch, now=_noon(today))
         rate = rating
     else:
-        watched = list(store.videos.get_many(list(exclude)).values())
+        watched = list(store.videos.get_many(list(store.events.touched(mid))).values())
         counts = partition_counts([model_video(r) for r in watched])
         probs = popularity_rank(batch.videos, counts)
         rate = _fallback_rating
@@ -139,7 +141,7 @@ def shown_events(store: Store, mid: int, today: dt.date) -> list[BehaviourEvent]
     yesterday = (today - dt.timedelta(days=1)).isoformat()
     doc = store.picks.get(mid, yesterday) or {}
     picked = [p["bvid"] for s in ("hot", "explore") for p in doc.get(s, []) if "bvid" in p]
-    opened = store.events.touched(mid) | store.feedback.clicked(mid)
+    opened = store.events.touched_among(mid, picked) | store.feedback.clicked(mid)
     return [BehaviourEvent("shown", b, int(time.time()), source=yesterday)
             for b in picked if b not in opened]
 
@@ -152,10 +154,13 @@ def standing(events: list[BehaviourEvent], feedback: dict[str, str]) -> list[Beh
             or feedback.get(e.bvid) == e.kind.removeprefix("feedback_")]
 
 
-def _examples(store: Store, events: list[BehaviourEvent]) -> list[tuple[Event, Video]]:
-    merged = merge_events(events)
-    records = store.videos.get_many(list(merged))
-    return [(merged[b], model_video(records[b])) for b in merged if b in records]
+def _examples(
+    store: Store, *groups: list[BehaviourEvent]
+) -> list[list[tuple[Event, Video]]]:
+    """(event, video) pairs of each group of events, the videos read in one go."""
+    merged = [merge_events(events) for events in groups]
+    records = store.videos.get_many(list({b for m in merged for b in m}))
+    return [[(m[b], model_video(records[b])) for b in m if b in records] for m in merged]
 
 
 def _noon(day: dt.date) -> int:
