@@ -18,7 +18,7 @@ from store import codec, keys
 STATES = ("queued", "syncing", "training", "scoring", "ready", "login_expired", "error")
 BUSY = ("queued", "syncing", "training", "scoring")
 # The message of a refresh that runs while picks are already shown.
-UPDATING = "推荐已就绪，后台更新中：{}"
+UPDATING = "后台更新中：{}"
 
 # A busy step is shown as "ready" once the user has picks (a picks date on record); the
 # check and the write are one, so a refresh ending meanwhile cannot be overwritten wrongly.

@@ -29,7 +29,7 @@ def test_once_picks_exist_a_refresh_keeps_the_state_ready(store: Store):
         assert store.status.set(1, step, progress=progress, message="正在获取视频信息") == "ready"
         status = store.status.get(1)
         assert (status.state, status.step, status.progress) == ("ready", step, progress)
-        assert status.message == "推荐已就绪，后台更新中：正在获取视频信息"
+        assert status.message == "后台更新中：正在获取视频信息"
         assert status.picks_date == "2026-11-28" and status.last_refresh == last
     store.status.set(1, "ready", progress=1.0, message="今日推荐已就绪", refreshed=True)
     status = store.status.get(1)

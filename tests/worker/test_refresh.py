@@ -32,7 +32,7 @@ def test_login_sync_train_score_gives_picks(web, sim, store, celery_worker):
     status = wait_for(ready, timeout_s=240, what="the first picks")
     assert states & {"syncing", "training", "scoring"}  # progress was shown on the way
     assert status["picks_date"] and status["last_refresh"]
-    assert status["progress"] == 1.0 or status["message"].startswith("推荐已就绪，后台更新中：")
+    assert status["progress"] == 1.0 or status["message"].startswith("后台更新中：")
     picks = http.get(f"{web.url}/api/picks", timeout=10).json()
     assert picks["date"] == status["picks_date"]
     watched = {e.bvid for e in store.events.all(mid) if e.kind != "shown"}
@@ -115,4 +115,4 @@ def test_ready_holds_while_details_are_backfilled_and_refreshed(web, sim, store,
     assert "syncing" in steps and steps & {"training", "scoring"}, steps
     assert {s["state"] for s in seen} == {"ready"}
     assert {s["picks"] for s in seen} == {200}  # the picks stay readable throughout
-    assert all(s["message"].startswith("推荐已就绪，后台更新中：") for s in running), running[:3]
+    assert all(s["message"].startswith("后台更新中：") for s in running), running[:3]
