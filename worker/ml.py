@@ -41,8 +41,9 @@ class SharedPool:
         self.records: list[VideoRecord] = []
         self.candidates: Candidates = prepare([])
 
-    def current(self, store: Store) -> SharedPool:
-        version = store.pools.hot_version()
+    def current(self, store: Store, version: str | None = None) -> SharedPool:
+        """Up to date with the stored pools (``version``: already read by the caller)."""
+        version = store.pools.hot_version() if version is None else version
         if not version or self._key != (id(store), version):
             version, pools = store.pools.hot_many(HOT_SOURCES)
             self.records, _ = split_candidates(pools, ())
@@ -80,7 +81,7 @@ def load_state(store: Store, mid: int):  # noqa: ANN201 - (UserModelState, train
 def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
     rec = recommender()
     state, seen = load_state(store, mid)
-    last = store.events.last_seq(mid)
+    last, count = store.events.position(mid)
     feedback = store.feedback.all(mid)
     new, replay = _examples(
         store,
@@ -94,7 +95,7 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
     if report.accepted:
         meta = ModelMeta(
             trained_at=time.time(), auc=report.auc, version=1, trained_seq=last,
-            n_events=store.events.count(mid),
+            n_events=count,
         )
         store.models.save(mid, rec.dump(state), meta)
     log.info("user %s: update %s (%s)", mid, "kept" if report.accepted else "rejected",
@@ -105,9 +106,10 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
 def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> dict:  # noqa: ANN001
     """Today's picks document for the user (not yet stored)."""
     rec = recommender()
-    shared = shared_pool().current(store)
+    own, version = store.pools.user_and_hot_version(mid)
+    shared = shared_pool().current(store, version)
     hot = shared.records
-    _, explore = split_candidates({"hot": hot}, store.pools.user(mid))
+    _, explore = split_candidates({"hot": hot}, own)
     batch = rec.join(shared.candidates, prepare([model_video(r) for r in explore]))
     exclude = store.events.touched_among(mid, [r.bvid for r in hot + explore])
     attention = None
