@@ -22,7 +22,7 @@ from models import layout
 from models.affinity import WIDTH
 from models.features import MAX_TAGS
 from models.network import WideDeepAttention
-from models.training import BATCH_SIZE
+from models.training import BATCH_SIZE, Inputs
 
 # During training a tag (author) id is replaced by the OOV id with this probability. That
 # trains the OOV rows that unseen candidates are scored with, and keeps the network from
@@ -85,15 +85,20 @@ class Slot:
         self._forward = tf.function(
             self._forward_impl, input_signature=_INPUT_SPECS, jit_compile=xla
         )
-        self._train = tf.function(
-            self._train_impl,
+        # One call per update: the user's weights in, the held-out rows scored before and
+        # after training, the new weights out (five calls before: each costs ~1 ms).
+        self._update = tf.function(
+            self._update_impl,
             input_signature=[
+                flat_spec,
                 *_INPUT_SPECS,
                 tf.TensorSpec([None], tf.float32),
                 tf.TensorSpec([None], tf.float32),
                 tf.TensorSpec([None], tf.int32),
                 tf.TensorSpec([], tf.float32),
                 tf.TensorSpec([], tf.int32),
+                *_INPUT_SPECS,
+                *_INPUT_SPECS,
             ],
         )
 
@@ -102,7 +107,7 @@ class Slot:
         self._assign_fn = self._assign.get_concrete_function()
         self._read_fn = self._read.get_concrete_function()
         self._forward_fn = self._forward.get_concrete_function()
-        self._train_fn = self._train.get_concrete_function()
+        self._update_fn = self._update.get_concrete_function()
 
     # -- traced bodies ---------------------------------------------------------------
     def _assign_impl(self, flat):
@@ -120,6 +125,18 @@ class Slot:
     def _to_oov(ids, rate, seed):
         drop = tf.random.stateless_uniform(tf.shape(ids), seed=seed) < rate
         return tf.where(drop & (ids > 0), tf.ones_like(ids), ids)
+
+    def _update_impl(
+        self, flat, tag_ids, author_ids, wide, labels, weights, order, learning_rate,
+        noise_seed, *heldout,
+    ):
+        self._assign_impl(flat)
+        before, _ = self.model(tuple(heldout[:3]), training=False)
+        loss = self._train_impl(
+            tag_ids, author_ids, wide, labels, weights, order, learning_rate, noise_seed
+        )
+        after, _ = self.model(tuple(heldout[3:]), training=False)
+        return loss, self._read_impl(), before, after
 
     def _train_impl(
         self, tag_ids, author_ids, wide, labels, weights, order, learning_rate, noise_seed
@@ -187,23 +204,26 @@ class Slot:
         # and the ranking among them would be lost.
         return 1.0 / (1.0 + np.exp(-np.concatenate(probs))), np.concatenate(attention)
 
-    def train(
+    def update(
         self,
-        tag_ids: np.ndarray,
-        author_ids: np.ndarray,
-        wide: np.ndarray,
+        flat: np.ndarray,
+        inputs: Inputs,
         labels: np.ndarray,
         weights: np.ndarray,
         order: np.ndarray,
         learning_rate: float,
-        noise_seed: int = 0,
-    ) -> float:
-        """Run len(order)/BATCH_SIZE optimizer steps over rows ``order`` from a fresh
-        optimizer state; rows with weight 0 are padding. Marks the slot as holding
-        weights nobody owns yet."""
+        noise_seed: int,
+        before: Inputs,
+        after: Inputs,
+    ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+        """From weights ``flat`` and a fresh optimizer state, run len(order)/BATCH_SIZE
+        optimizer steps over rows ``order`` of ``inputs`` (rows with weight 0 are padding).
+        Returns (mean loss, the new flat weights, logits of ``before`` under ``flat``,
+        logits of ``after`` under the new weights). The slot then holds weights nobody
+        owns yet."""
         self.loaded = None
-        return float(
-            self._train_fn(
-                tag_ids, author_ids, wide, labels, weights, order, learning_rate, noise_seed
-            )
+        loss, new, logits_before, logits_after = self._update_fn(
+            flat, *inputs, labels, weights, order, learning_rate, noise_seed, *before, *after
         )
+        return (float(loss), np.array(new.numpy()), logits_before.numpy().astype(np.float64),
+                logits_after.numpy().astype(np.float64))

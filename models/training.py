@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
+from models.affinity import WIDTH
 from models.encoding import encode
 from models.entities import Event, Video
-from models.features import example_weight, label, video_tag_keys, video_tags
+from models.features import MAX_TAGS, example_weight, label, video_tag_keys, video_tags
 from models.metrics import roc_auc
 from models.state import UserModelState, new_token
 
@@ -72,6 +73,9 @@ class TrainReport:
     added_tokens: int = 0
     capacity: int = 0
     loss: float | None = None
+
+
+Inputs = tuple[np.ndarray, np.ndarray, np.ndarray]  # tag ids, author ids, wide columns
 
 
 @dataclass(frozen=True)
@@ -186,12 +190,23 @@ def encode_examples(
 def heldout_auc(
     slot: Slot, state: UserModelState, examples: Sequence[Labelled], *, counted: bool
 ) -> float | None:
-    """AUC of ``state``'s model on ``examples`` (None if it is not finite)."""
+    """AUC of ``state``'s model on ``examples`` (None if it is not finite): a pass of its
+    own, for the rare update whose tables grow into a larger slot."""
     slot.load(state.token, state.weights)
     probs, _ = slot.forward(*encode_examples(state, examples, counted=counted))
-    if not np.all(np.isfinite(probs)):
+    return _auc(examples, probs)
+
+
+def _no_rows() -> Inputs:
+    """Network inputs of zero rows (nothing held out)."""
+    return (np.zeros((0, MAX_TAGS), np.int32), np.zeros(0, np.int32),
+            np.zeros((0, WIDTH), np.float32))
+
+
+def _auc(examples: Sequence[Labelled], scores: np.ndarray) -> float | None:
+    if not np.all(np.isfinite(scores)):
         return None
-    return roc_auc([ex.y for ex in examples], probs)
+    return roc_auc([ex.y for ex in examples], scores)
 
 
 def run_update(
@@ -231,10 +246,6 @@ def run_update(
     if min(positives, negatives) == 0:
         return refuse("training examples are all of one class", **counts)
 
-    previous = None
-    if heldout and not scratch:
-        previous = heldout_auc(slot_for(state.capacity), state, heldout, counted=False)
-
     candidate = state.clone()
     added = candidate.grow(
         [key for ex in train for key in video_tag_keys(ex.video)],
@@ -242,8 +253,23 @@ def run_update(
         seed,
     )
     record_facts(candidate, new_l)
+    slot = slot_for(candidate.capacity)
+    # The held-out slice is scored by the current model and by the candidate in the
+    # training call itself: before the first step the slot holds the current weights
+    # (rows added by ``grow`` are never reached through the current vocabulary), after
+    # the last the candidate's. Only a slot of another capacity needs a pass of its own.
+    before = after = _no_rows()
+    previous = None
+    judge_before = bool(heldout) and not scratch
+    if judge_before and candidate.capacity != state.capacity:
+        previous = heldout_auc(slot_for(state.capacity), state, heldout, counted=False)
+        judge_before = False
+    if judge_before:
+        before = encode_examples(state, heldout, counted=False)
+    if heldout:
+        after = encode_examples(candidate, heldout, counted=True)
     n = len(train)
-    tag_ids, author_ids, wide = encode_examples(candidate, train, counted=True, rows=n + 1)
+    inputs = encode_examples(candidate, train, counted=True, rows=n + 1)
     labels = np.zeros(n + 1, dtype=np.float32)
     labels[:n] = [ex.y for ex in train]
     weights = np.zeros(n + 1, dtype=np.float32)
@@ -256,15 +282,16 @@ def run_update(
         rate = SCRATCH_LEARNING_RATE
     else:
         epochs, rate = UPDATE_EPOCHS, UPDATE_LEARNING_RATE
-    slot = slot_for(candidate.capacity)
-    slot.load(candidate.token, candidate.weights)
     order = training_order(n, epochs, rng)
     noise_seed = (seed * 7919 + state.updates) % (2**31)
-    loss = slot.train(tag_ids, author_ids, wide, labels, weights, order, rate, noise_seed)
-    candidate.weights = slot.read()
+    loss, candidate.weights, logits_before, logits_after = slot.update(
+        candidate.weights, inputs, labels, weights, order, rate, noise_seed, before, after
+    )
     candidate.token = new_token()
     slot.loaded = candidate.token
-    auc = heldout_auc(slot, candidate, heldout, counted=True) if heldout else None
+    if judge_before:
+        previous = _auc(heldout, logits_before)
+    auc = _auc(heldout, logits_after) if heldout else None
     details = dict(**base, **counts, added_tokens=added, capacity=candidate.capacity, loss=loss)
     if not math.isfinite(loss) or not np.all(np.isfinite(candidate.weights)):
         slot.loaded = None

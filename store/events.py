@@ -35,16 +35,49 @@ end
 return added
 """
 
-# The records at the given ranks (ARGV) of the sequence, in one round trip: the replay
-# sample of every training run (200 ZRANGE calls were a fifth of a whole cycle).
-_AT_RANKS = """
+# The replay sample of every training run in one round trip: ARGV[1] the last sequence
+# number to sample from, ARGV[2] the sample size n, then n uniform numbers in [0, 1) from
+# the caller. Fewer than n events: all of them; else Floyd's algorithm turns the numbers
+# into a uniform n-subset of the ranks (as random.sample would), read in rank order.
+_SAMPLE = """
+local total = redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[1])
+local n = tonumber(ARGV[2])
 local ids = {}
-for i = 1, #ARGV do
-  local found = redis.call('ZRANGE', KEYS[1], ARGV[i], ARGV[i])
-  if found[1] then ids[#ids + 1] = found[1] end
+if total <= n then
+  ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+else
+  local chosen, ranks = {}, {}
+  for i = 1, n do
+    local j = total - n + i - 1
+    local r = math.min(math.floor(tonumber(ARGV[2 + i]) * (j + 1)), j)
+    if chosen[r] then r = j end
+    chosen[r] = true
+    ranks[#ranks + 1] = r
+  end
+  table.sort(ranks)
+  for _, r in ipairs(ranks) do
+    local found = redis.call('ZRANGE', KEYS[1], r, r)
+    if found[1] then ids[#ids + 1] = found[1] end
+  end
 end
-if #ids == 0 then return {} end
-return redis.call('HMGET', KEYS[2], unpack(ids))
+local out = {}
+for start = 1, #ids, 1000 do
+  local chunk = redis.call('HMGET', KEYS[2], unpack(ids, start, math.min(start + 999, #ids)))
+  for i = 1, #chunk do out[#out + 1] = chunk[i] end
+end
+return out
+"""
+
+# The records added after a sequence number, oldest first, in one round trip (HMGET in
+# chunks: Lua's unpack has a bounded stack).
+_SINCE = """
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf', 'LIMIT', 0, ARGV[2])
+local out = {}
+for start = 1, #ids, 1000 do
+  local chunk = redis.call('HMGET', KEYS[2], unpack(ids, start, math.min(start + 999, #ids)))
+  for i = 1, #chunk do out[#out + 1] = chunk[i] end
+end
+return out
 """
 
 
@@ -74,7 +107,8 @@ class EventLog:
     def __init__(self, r: redis.Redis) -> None:
         self._r = r
         self._append = r.register_script(_APPEND)
-        self._at_ranks = r.register_script(_AT_RANKS)
+        self._sample = r.register_script(_SAMPLE)
+        self._since = r.register_script(_SINCE)
 
     def append(self, mid: int, events: list[BehaviourEvent]) -> int:
         """Add the events not seen before; returns how many were new."""
@@ -94,26 +128,39 @@ class EventLog:
         (one set read, however long the history)."""
         return {b.decode() for b in self._r.smembers(keys.touched(mid))}
 
+    def touched_among(self, mid: int, bvids: list[str]) -> set[str]:
+        """Which of ``bvids`` the user touched: one read whose size follows the
+        candidates, not the history (thousands of videos for a long-time user)."""
+        if not bvids:
+            return set()
+        flags = self._r.smismember(keys.touched(mid), bvids)
+        return {b for b, flag in zip(bvids, flags, strict=True) if flag}
+
     def count(self, mid: int) -> int:
         return int(self._r.zcard(keys.events(mid)))
 
     def last_seq(self, mid: int) -> int:
         return int(self._r.get(keys.event_seq(mid)) or 0)
 
+    def position(self, mid: int) -> tuple[int, int]:
+        """(last sequence number, number of events), read together."""
+        with self._r.pipeline(transaction=False) as pipe:
+            pipe.get(keys.event_seq(mid))
+            pipe.zcard(keys.events(mid))
+            seq, count = pipe.execute()
+        return int(seq or 0), int(count)
+
     def since(self, mid: int, seq: int, limit: int | None = None) -> list[BehaviourEvent]:
         """Events added after sequence number ``seq``, oldest first."""
-        ids = self._r.zrangebyscore(
-            keys.events(mid), f"({seq}", "+inf", start=0 if limit else None, num=limit
-        )
-        return self._load(mid, ids)
+        raws = self._since(keys=[keys.events(mid), keys.event_data(mid)],
+                           args=[seq, limit if limit else -1])
+        return self._parse(raws)
 
     def sample(self, mid: int, upto_seq: int, n: int) -> list[BehaviourEvent]:
         """Up to ``n`` random events added at or before ``upto_seq`` (the replay sample)."""
-        total = int(self._r.zcount(keys.events(mid), "-inf", upto_seq))
-        if total <= n:
-            return self._load(mid, self._r.zrangebyscore(keys.events(mid), "-inf", upto_seq))
-        ranks = sorted(random.sample(range(total), n))
-        raws = self._at_ranks(keys=[keys.events(mid), keys.event_data(mid)], args=ranks)
+        fractions = [repr(random.random()) for _ in range(n)]
+        raws = self._sample(keys=[keys.events(mid), keys.event_data(mid)],
+                            args=[upto_seq, n, *fractions])
         return self._parse(raws)
 
     def all(self, mid: int) -> list[BehaviourEvent]:

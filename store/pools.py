@@ -68,6 +68,15 @@ class Pools:
     def user(self, mid: int) -> list[VideoRecord]:
         return _load_list(self._r.get(keys.user_pool(mid)))
 
+    def user_and_hot_version(self, mid: int) -> tuple[list[VideoRecord], str]:
+        """The user's pool and the shared pools' version in one round trip (what scoring
+        reads for every user)."""
+        with self._r.pipeline(transaction=False) as pipe:
+            pipe.get(keys.user_pool(mid))
+            pipe.get(VERSION_KEY)
+            raw, version = pipe.execute()
+        return _load_list(raw), (version or b"").decode()
+
 
 def _dump_list(records: list[VideoRecord]) -> bytes:
     return codec.dump({"items": [r.to_doc() for r in records]})

@@ -1,4 +1,10 @@
-"""Each user's refresh state and progress, written by the tasks and read by /api/status."""
+"""Each user's refresh state and progress, written by the tasks and read by /api/status.
+
+Two fields: ``step``, what a refresh is doing now (one of BUSY, or "" when none runs), and
+``state``, what the user is told. Once picks exist the state stays ``ready`` while later
+refreshes (detail backfill, the daily one, a manual one) run: the picks stay readable, the
+progress runs below 1 and the message says what is being done.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,19 @@ from store import codec, keys
 
 STATES = ("queued", "syncing", "training", "scoring", "ready", "login_expired", "error")
 BUSY = ("queued", "syncing", "training", "scoring")
+# The message of a refresh that runs while picks are already shown.
+UPDATING = "后台更新中：{}"
+
+# A busy step is shown as "ready" once the user has picks (a picks date on record); the
+# check and the write are one, so a refresh ending meanwhile cannot be overwritten wrongly.
+_SET = """
+local state, message = ARGV[1], ARGV[2]
+if ARGV[3] == '1' and redis.call('HEXISTS', KEYS[1], 'picks_date') == 1 then
+  state, message = 'ready', ARGV[4]
+end
+redis.call('HSET', KEYS[1], 'state', state, 'message', message, unpack(ARGV, 5))
+return state
+"""
 
 
 @dataclass(frozen=True)
@@ -21,11 +40,13 @@ class Status:
     picks_date: str | None
     last_refresh: float | None
     updated_at: float
+    step: str = ""  # what a refresh is doing now (one of BUSY), "" when none runs
 
 
 class StatusStore:
     def __init__(self, r: redis.Redis) -> None:
         self._r = r
+        self._set = r.register_script(_SET)
 
     def set(
         self,
@@ -36,23 +57,28 @@ class StatusStore:
         message: str = "",
         picks_date: str | None = None,
         refreshed: bool = False,
-    ) -> None:
-        """Record a state; fields not named (picks date, last refresh) keep their value."""
+    ) -> str:
+        """Record a state; fields not named (picks date, last refresh) keep their value.
+        A busy state of a user who has picks is recorded as ``ready`` with the message
+        under UPDATING. Returns the state recorded."""
         if state not in STATES:
             raise ValueError(f"unknown state {state!r}")
         now = time.time()
         fields: dict[str, str | float | int] = {
             "v": codec.SCHEMA_VERSION,
-            "state": state,
+            "step": state if state in BUSY else "",
             "progress": min(max(float(progress), 0.0), 1.0),
-            "message": message,
             "updated_at": now,
         }
         if picks_date is not None:
             fields["picks_date"] = picks_date
         if refreshed:
             fields["last_refresh"] = now
-        self._r.hset(keys.status(mid), mapping=fields)
+        busy = state in BUSY
+        args = [state, message, int(busy), UPDATING.format(message) if busy else message]
+        for name, value in fields.items():
+            args += [name, value]
+        return self._set(keys=[keys.status(mid)], args=args).decode()
 
     def settle_stranded(self, mid: int, state: str, message: str) -> bool:
         """Replace a busy state no refresh holds any more (its worker died, or Redis went
@@ -61,12 +87,13 @@ class StatusStore:
         with self._r.pipeline() as pipe:
             try:
                 pipe.watch(status_key, lock_key)
-                busy = (pipe.hget(status_key, "state") or b"").decode() in BUSY
-                if not busy or pipe.exists(lock_key) or pipe.exists(keys.retry(mid)):
+                if not _step(pipe.hmget(status_key, "step", "state")) or \
+                        pipe.exists(lock_key) or pipe.exists(keys.retry(mid)):
                     return False
                 pipe.multi()
-                pipe.hset(status_key, mapping={"state": state, "progress": 0.0,
-                                               "message": message, "updated_at": time.time()})
+                pipe.hset(status_key, mapping={
+                    "state": state, "step": "", "progress": 1.0 if state == "ready" else 0.0,
+                    "message": message, "updated_at": time.time()})
                 pipe.execute()
             except redis.WatchError:
                 return False
@@ -83,7 +110,16 @@ class StatusStore:
             picks_date=raw.get("picks_date") or None,
             last_refresh=_float(raw.get("last_refresh")),
             updated_at=_float(raw.get("updated_at")) or time.time(),
+            step=_step([raw.get("step"), raw.get("state")]),
         )
+
+
+def _step(values: list) -> str:
+    """The busy step from the (step, state) fields; a status written before ``step``
+    existed was busy when its state was."""
+    step, state = (v.decode() if isinstance(v, bytes) else v for v in values)
+    found = state if step is None else step
+    return found if found in BUSY else ""
 
 
 def _float(value: str | None) -> float | None:

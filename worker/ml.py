@@ -50,8 +50,9 @@ class SharedPool:
         self.records: list[VideoRecord] = []
         self.candidates: Candidates = prepare([])
 
-    def current(self, store: Store) -> SharedPool:
-        version = store.pools.hot_version()
+    def current(self, store: Store, version: str | None = None) -> SharedPool:
+        """Up to date with the stored pools (``version``: already read by the caller)."""
+        version = store.pools.hot_version() if version is None else version
         if not version or self._key != (id(store), version):
             version, pools = store.pools.hot_many(HOT_SOURCES)
             self.records, _ = split_candidates(pools, ())
@@ -90,11 +91,13 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
     rec = recommender()
     state, seen = load_state(store, mid)
     state.set_follows(store.follows.for_model(mid))  # an input, changing outside the events
-    last = store.events.last_seq(mid)
+    last, count = store.events.position(mid)
     feedback = store.feedback.all(mid)
-    new = _examples(store, standing(store.events.since(mid, seen, limit=NEW_EVENTS_CAP), feedback))
-    replay = (_examples(store, standing(store.events.sample(mid, seen, REPLAY_SAMPLE), feedback))
-              if seen else [])
+    new, replay = _examples(
+        store,
+        standing(store.events.since(mid, seen, limit=NEW_EVENTS_CAP), feedback),
+        standing(store.events.sample(mid, seen, REPLAY_SAMPLE), feedback) if seen else [],
+    )
     if not new:
         meta = store.models.meta(mid)
         return state, TrainOutcome(state.trained, False, meta.auc if meta else None, "nothing new")
@@ -102,7 +105,7 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
     if report.accepted:
         meta = ModelMeta(
             trained_at=time.time(), auc=report.auc, version=1, trained_seq=last,
-            n_events=store.events.count(mid),
+            n_events=count,
         )
         store.models.save(mid, rec.dump(state), meta)
     log.info("user %s: update %s (%s)", mid, "kept" if report.accepted else "rejected",
@@ -114,19 +117,21 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
     """Today's picks document for the user (not yet stored)."""
     rec = recommender()
     state.set_follows(store.follows.for_model(mid))
-    shared = shared_pool().current(store)
+    own, version = store.pools.user_and_hot_version(mid)
+    shared = shared_pool().current(store, version)
     hot = shared.records
-    _, explore = split_candidates({"hot": hot}, store.pools.user(mid))
+    _, explore = split_candidates({"hot": hot}, own)
     batch = rec.join(shared.candidates, prepare([model_video(r) for r in explore]))
     # Never picked: what the user watched, liked, favourited, coined or disliked, and what
     # they put in 稍后再看 themselves, while it is listed.
-    exclude = store.events.touched(mid) | store.queued.bvids(mid)
+    exclude = (store.events.touched_among(mid, [r.bvid for r in hot + explore])
+               | store.queued.bvids(mid))
     attention = None
     if state.trained:
         probs, attention = rec.score_with_attention(state, batch, now=_noon(today))
         rate = rating
     else:
-        watched = list(store.videos.get_many(list(exclude)).values())
+        watched = list(store.videos.get_many(list(store.events.touched(mid))).values())
         counts = partition_counts([model_video(r) for r in watched])
         probs = popularity_rank(batch.videos, counts)
         rate = _fallback_rating
@@ -152,7 +157,7 @@ def shown_events(store: Store, mid: int, today: dt.date) -> list[BehaviourEvent]
     yesterday = (today - dt.timedelta(days=1)).isoformat()
     doc = store.picks.get(mid, yesterday) or {}
     picked = [p["bvid"] for s in ("hot", "explore") for p in doc.get(s, []) if "bvid" in p]
-    opened = store.events.touched(mid) | store.feedback.clicked(mid)
+    opened = store.events.touched_among(mid, picked) | store.feedback.clicked(mid)
     return [BehaviourEvent("shown", b, int(time.time()), source=yesterday)
             for b in picked if b not in opened]
 
@@ -165,10 +170,13 @@ def standing(events: list[BehaviourEvent], feedback: dict[str, str]) -> list[Beh
             or feedback.get(e.bvid) == e.kind.removeprefix("feedback_")]
 
 
-def _examples(store: Store, events: list[BehaviourEvent]) -> list[tuple[Event, Video]]:
-    merged = merge_events(events)
-    records = store.videos.get_many(list(merged))
-    return [(merged[b], model_video(records[b])) for b in merged if b in records]
+def _examples(
+    store: Store, *groups: list[BehaviourEvent]
+) -> list[list[tuple[Event, Video]]]:
+    """(event, video) pairs of each group of events, the videos read in one go."""
+    merged = [merge_events(events) for events in groups]
+    records = store.videos.get_many(list({b for m in merged for b in m}))
+    return [[(m[b], model_video(records[b])) for b in m if b in records] for m in merged]
 
 
 def _noon(day: dt.date) -> int:

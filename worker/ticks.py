@@ -8,7 +8,6 @@ import logging
 
 from celery import shared_task
 
-from store.status import BUSY as STATES_BUSY
 from worker.app import SYNC_FIRST_QUEUE, SYNC_QUEUE
 from worker.context import context_for
 from worker.sync import listing_complete
@@ -58,7 +57,7 @@ def retry_tick(self) -> int:
         refresh_user.apply_async(args=[wait.mid, wait.token, wait.attempt], queue=queue)
     for mid in mids:
         status = store.status.get(mid)
-        if status is None or status.state not in STATES_BUSY or store.locks.held(mid):
+        if status is None or not status.step or store.locks.held(mid):
             continue
         if store.status.settle_stranded(mid, idle_state(ctx, mid),
                                         "上次刷新中断，下次刷新会再试"):

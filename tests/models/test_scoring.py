@@ -55,7 +55,7 @@ def test_a_new_user_is_served_without_retracing(rec, world, trained, taste):
     rec.update(warm, taste.history[-40:], taste.history[:100])
     rec.score(warm, taste.candidates)
     slot = rec.slot(trained.capacity)
-    functions = (slot._train, slot._forward, slot._assign, slot._read)
+    functions = (slot._update, slot._forward, slot._assign, slot._read)
     before = [f.experimental_get_tracing_count() for f in functions]
     fresh = rec.new_state()
     rec.update(fresh, other.history, [])

@@ -2,6 +2,7 @@
 by the web over real HTTP, against the simulated world: log in once, come back to picks."""
 
 import re
+import time
 
 import pytest
 
@@ -24,12 +25,14 @@ def test_login_sync_train_score_gives_picks(web, sim, store, celery_worker):
     def ready():
         status = _status(http, web)
         states.add(status["state"])
-        # The status that said ready (a detail backfill run may start right after).
+        # The status that said ready (a detail backfill run may already be under way:
+        # the state stays ready then, see the next test).
         return status if status["state"] == "ready" else None
 
     status = wait_for(ready, timeout_s=240, what="the first picks")
     assert states & {"syncing", "training", "scoring"}  # progress was shown on the way
-    assert status["picks_date"] and status["last_refresh"] and status["progress"] == 1.0
+    assert status["picks_date"] and status["last_refresh"]
+    assert status["progress"] == 1.0 or status["message"].startswith("后台更新中：")
     picks = http.get(f"{web.url}/api/picks", timeout=10).json()
     assert picks["date"] == status["picks_date"]
     watched = {e.bvid for e in store.events.all(mid) if e.kind != "shown"}
@@ -70,3 +73,46 @@ def test_dead_login_marks_user_expired_and_keeps_data(web, sim, store, celery_wo
     assert not store.users.is_active(mid)
     assert store.redis.exists(f"user:{mid}:picks:2026-11-27")
     assert not store.locks.held(mid)
+
+
+@pytest.mark.integration
+def test_ready_holds_while_details_are_backfilled_and_refreshed(web, sim, store, celery_worker):
+    """CONTRACT: ``ready`` means picks exist, even while older videos' details are still
+    being fetched. Every status seen after the first picks — the backfill runs that
+    follow them, then a manual refresh — says ready, and the picks stay readable."""
+    http, session = log_in(web.url, sim)
+    mid = session["mid"]
+    wait_for(lambda: _status(http, web)["state"] == "ready", timeout_s=240,
+             what="the first picks")
+    seen: list[dict] = []  # every status read, from /api/status and from the store
+
+    def observe() -> bool:
+        """One observation; True once no refresh holds the user and the status is idle."""
+        status = _status(http, web)
+        stored = store.status.get(mid)
+        code = http.get(f"{web.url}/api/picks", timeout=10).status_code
+        seen.append({**status, "picks": code, "step": None})
+        seen.append({"state": stored.state, "progress": stored.progress,
+                     "message": stored.message, "picks": code, "step": stored.step})
+        return not store.locks.held(mid) and stored.step == "" and status["progress"] == 1.0
+
+    def settled() -> bool:
+        # The end of one run and the start of the next backfill are two writes apart:
+        # idle only counts when it lasts.
+        return observe() and (time.sleep(1.0) or observe())
+
+    wait_for(settled, timeout_s=300, what="the backfill runs to end")
+    asked_at = len(seen)
+    headers = {"X-CSRF-Token": session["csrf_token"]}
+    answer = http.post(f"{web.url}/api/refresh", headers=headers, timeout=10)
+    assert answer.status_code == 202 and answer.json()["state"] == "ready"
+    wait_for(settled, timeout_s=240, what="the manual refresh")
+
+    running = [s for s in seen if s["progress"] < 1.0]
+    assert [s for s in seen[:asked_at] if s["progress"] < 1.0], "no backfill run was seen"
+    assert [s for s in seen[asked_at:] if s["progress"] < 1.0], "no manual refresh was seen"
+    steps = {s["step"] for s in running if s["step"] is not None}
+    assert "syncing" in steps and steps & {"training", "scoring"}, steps
+    assert {s["state"] for s in seen} == {"ready"}
+    assert {s["picks"] for s in seen} == {200}  # the picks stay readable throughout
+    assert all(s["message"].startswith("后台更新中：") for s in running), running[:3]

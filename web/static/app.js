@@ -148,7 +148,9 @@
       statusTimer = setTimeout(refreshStatus, 5000);
       return;
     }
-    const busy = BUSY.includes(data.state);
+    // Once picks exist a refresh keeps the state "ready" (the picks stay shown); its
+    // progress below 1 says one is running.
+    const busy = BUSY.includes(data.state) || (data.state === "ready" && data.progress < 1);
     $("status-state").textContent = STATES[data.state] || data.state;
     $("status-message").textContent = data.message;
     $("status-progress").hidden = !busy;
