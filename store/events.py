@@ -35,6 +35,17 @@ end
 return added
 """
 
+# The ending the scripts below share: the records of ``ids`` from the hash KEYS[2], in
+# order (HMGET in chunks: Lua's unpack has a bounded stack).
+_RECORDS_OF_IDS = """
+local out = {}
+for start = 1, #ids, 1000 do
+  local chunk = redis.call('HMGET', KEYS[2], unpack(ids, start, math.min(start + 999, #ids)))
+  for i = 1, #chunk do out[#out + 1] = chunk[i] end
+end
+return out
+"""
+
 # The replay sample of every training run in one round trip: ARGV[1] the last sequence
 # number to sample from, ARGV[2] the sample size n, then n uniform numbers in [0, 1) from
 # the caller. Fewer than n events: all of them; else Floyd's algorithm turns the numbers
@@ -60,25 +71,12 @@ else
     if found[1] then ids[#ids + 1] = found[1] end
   end
 end
-local out = {}
-for start = 1, #ids, 1000 do
-  local chunk = redis.call('HMGET', KEYS[2], unpack(ids, start, math.min(start + 999, #ids)))
-  for i = 1, #chunk do out[#out + 1] = chunk[i] end
-end
-return out
-"""
+""" + _RECORDS_OF_IDS
 
-# The records added after a sequence number, oldest first, in one round trip (HMGET in
-# chunks: Lua's unpack has a bounded stack).
+# The records added after a sequence number, oldest first, in one round trip.
 _SINCE = """
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf', 'LIMIT', 0, ARGV[2])
-local out = {}
-for start = 1, #ids, 1000 do
-  local chunk = redis.call('HMGET', KEYS[2], unpack(ids, start, math.min(start + 999, #ids)))
-  for i = 1, #chunk do out[#out + 1] = chunk[i] end
-end
-return out
-"""
+""" + _RECORDS_OF_IDS
 
 
 @dataclass(frozen=True)
