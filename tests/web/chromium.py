@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tests.conftest import missing
@@ -30,3 +30,15 @@ def chromium() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def watched(page, *, expected: Callable[[str], bool] = lambda text: False) -> Iterator:
+    """``page``, failing the test afterwards on any script error or console error the page
+    logged (but those ``expected`` accepts, e.g. a 4xx the page shows on purpose)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text)
+            if msg.type == "error" and not expected(msg.text) else None)
+    yield page
+    assert not errors, errors

@@ -8,20 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.chromium import chromium
+from tests.web.chromium import chromium, watched
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def page(tmp_path):
-    with chromium() as browser:
-        page = browser.new_page(locale="zh-CN")
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    with chromium() as browser, watched(browser.new_page(locale="zh-CN")) as page:
         yield page
-        assert not errors, errors
 
 
 def test_login_with_simulated_scan_moves_to_status(page, web, tmp_path):

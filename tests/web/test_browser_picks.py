@@ -23,7 +23,7 @@ from tests.conftest import (
     stop_worker,
     wait_for,
 )
-from tests.web.chromium import chromium
+from tests.web.chromium import chromium, watched
 from tests.web.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -109,13 +109,9 @@ def page(browser, env):
     assert env.http is not None
     context.add_cookies([{"name": c.name, "value": c.value, "url": env.web_url}
                          for c in env.http.cookies])
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield page
+    with watched(context.new_page()) as page:
+        yield page
     context.close()
-    assert not errors, errors
 
 
 def until(page, expression: str, timeout_s: float = 15) -> None:

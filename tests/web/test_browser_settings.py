@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import wait_for
-from tests.web.chromium import chromium
+from tests.web.chromium import chromium, watched
 
 pytestmark = pytest.mark.browser
 
@@ -19,20 +19,15 @@ SECRET = "https://api.day.app/plaintextKeyForBark99/"
 
 @pytest.fixture
 def page(web):
-    with chromium() as browser:
-        page = browser.new_page(locale="zh-CN")
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        # 4xx answers the page shows on purpose are logged by Chromium as failed loads.
-        page.on("console", lambda msg: errors.append(msg.text)
-                if msg.type == "error" and "status of 400" not in msg.text else None)
+    # 4xx answers the page shows on purpose are logged by Chromium as failed loads.
+    with chromium() as browser, watched(browser.new_page(locale="zh-CN"),
+                                        expected=lambda text: "status of 400" in text) as page:
         page.goto(f"{web.url}/")
         page.locator("#demo-user option").first.wait_for(state="attached")
         page.locator("#demo-scan:not([disabled])").wait_for()
         page.click("#demo-scan")
         page.wait_for_selector("#status-view:not([hidden])", timeout=15000)
         yield page
-        assert not errors, errors
 
 
 def mid_of(page) -> int:
