@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -183,6 +184,7 @@ def start_worker(
          "--loglevel", loglevel, "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT,
         env={**settings_env(settings), **(extra_env or {})},
+        start_new_session=True,  # a process group of its own, so a kill reaches beat too
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -210,7 +212,8 @@ def stop_worker(proc: subprocess.Popen) -> None:
     try:
         proc.wait(15)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)  # embedded beat included
+        proc.wait(10)
 
 
 @pytest.fixture

@@ -34,7 +34,9 @@ def _state(store: Store, mid: int) -> str | None:
 
 
 def _kill(proc: subprocess.Popen) -> None:
-    os.kill(proc.pid, signal.SIGKILL)
+    """kill -9 the worker and its embedded beat (a child that would outlive the test,
+    ticking at a Redis long gone): ``start_worker`` gives each worker its own group."""
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(10)
 
 
