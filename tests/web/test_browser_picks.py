@@ -268,6 +268,11 @@ def test_profile_chart_and_feed(page, env, tmp_path):
 def test_progress_bar_moves_while_a_refresh_runs_then_new_picks(page, env):
     open_picks(page, env)
     before = env.api("/api/picks")  # cached
+    # Its own dislike, so the test does not lean on an earlier one.
+    assert env.http is not None
+    assert env.http.post(f"{env.web_url}/api/feedback", headers={"X-CSRF-Token": env.csrf},
+                         json={"bvid": before["hot"][-1]["bvid"], "kind": "dislike"},
+                         timeout=10).status_code == 204
     # Two stages that outlast the page's 2 s poll, so the bar is seen at two values
     # however fast the rest of a (small) refresh is.
     for path in ("/x/web-interface/history/cursor", "/x/web-interface/wbi/index/top/feed/rcmd"):
@@ -279,7 +284,11 @@ def test_progress_bar_moves_while_a_refresh_runs_then_new_picks(page, env):
     while time.monotonic() < deadline:
         if page.locator("#status-progress").is_visible():
             seen.append(float(page.locator("#status-progress").get_attribute("value") or 0))
-        if env.api("/api/status")["state"] == "ready" and not env.store.locks.held(env.mid):
+        # The status alone reads "ready" both before the click's request lands and after
+        # the refresh: only new picks with no step running and no lock say it has ended.
+        current = env.store.status.get(env.mid)
+        if (current is not None and not current.step and not env.store.locks.held(env.mid)
+                and env.api("/api/picks")["generated_at"] > before["generated_at"]):
             break
         time.sleep(0.2)
     assert len(set(seen)) >= 2 and seen == sorted(seen), seen
