@@ -10,6 +10,7 @@ except SettingsError as exc:
 bind = f"{_settings.web_host}:{_settings.web_port}"
 workers = 2
 threads = 4
+worker_class = "web.gunicorn_worker.BalancedThreadWorker"
 # Well past any poll interval (the page polls every 2 s): a client reusing an idle
 # connection must not race the server closing it.
 keepalive = round(_settings.web_keepalive_s)

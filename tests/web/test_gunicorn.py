@@ -20,8 +20,19 @@ from tests.conftest import ROOT, settings_env
 
 @pytest.fixture
 def gunicorn(settings: Settings) -> Iterator[str]:
+    yield from _gunicorn(settings)
+
+
+@pytest.fixture
+def gunicorn_one_thread(settings: Settings) -> Iterator[str]:
+    """As compose runs it, but one thread per worker: one slow request makes a worker full."""
+    yield from _gunicorn(settings, "--threads 1")
+
+
+def _gunicorn(settings: Settings, args: str = "") -> Iterator[str]:
     port = free_port()
     env = settings_env(replace(settings, web_port=port, web_keepalive_s=5.0))
+    env["GUNICORN_CMD_ARGS"] = args
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "web/gunicorn_conf.py", "web:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -78,3 +89,17 @@ def test_a_refused_huge_body_does_not_break_the_next_request(gunicorn: str):
         assert big.json()["error"]
         after = session.get(gunicorn + "/healthz", timeout=10)
         assert after.status_code == 200
+
+
+def test_a_full_worker_leaves_new_connections_to_the_other(gunicorn_one_thread: str):
+    """A client sending its body slowly holds one worker's only thread. The stock threaded
+    worker would still accept about half of the new connections and queue them behind it;
+    ours leaves them to the worker that can answer now."""
+    port = int(gunicorn_one_thread.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as slow:
+        slow.sendall(b"POST /api/feedback HTTP/1.1\r\nHost: t\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: 40\r\n\r\n{")
+        time.sleep(0.5)  # accepted, and its thread is waiting for the rest of the body
+        for _ in range(12):
+            with socket.create_connection(("127.0.0.1", port), timeout=3) as sock:
+                assert _get(sock, "/healthz").startswith(b"HTTP/1.1 200")
