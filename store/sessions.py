@@ -33,6 +33,30 @@ def _hash(sid: str) -> str:
     return hashlib.sha256(sid.encode()).hexdigest()
 
 
+def session_key(sid: str | None) -> str | None:
+    """The Redis key of a cookie value; ``None`` for one that cannot be a session id."""
+    if not sid or len(sid) > 128:
+        return None
+    return keys.session(_hash(sid))
+
+
+def parse(sid: str, raw: bytes | None) -> Session | None:
+    """The session stored as ``raw``; ``None`` when absent or garbage."""
+    try:
+        doc = codec.load(raw)
+    except codec.StoredValueError:
+        return None
+    if doc is None:
+        return None
+    mid = doc.get("mid")
+    return Session(
+        sid=sid,
+        mid=int(mid) if isinstance(mid, int) else None,
+        csrf_token=str(doc.get("csrf", "")),
+        created_at=float(doc.get("created_at") or 0.0),
+    )
+
+
 class SessionStore:
     def __init__(self, r: redis.Redis, *, ttl_s: float) -> None:
         self._r = r
@@ -58,21 +82,8 @@ class SessionStore:
 
     def get(self, sid: str | None) -> Session | None:
         """The session for a cookie value; ``None`` for a missing, unknown or garbage id."""
-        if not sid or len(sid) > 128:
-            return None
-        try:
-            doc = codec.load(self._r.get(keys.session(_hash(sid))))
-        except codec.StoredValueError:
-            return None
-        if doc is None:
-            return None
-        mid = doc.get("mid")
-        return Session(
-            sid=sid,
-            mid=int(mid) if isinstance(mid, int) else None,
-            csrf_token=str(doc.get("csrf", "")),
-            created_at=float(doc.get("created_at") or 0.0),
-        )
+        key = session_key(sid)
+        return None if key is None else parse(sid, self._r.get(key))
 
     def delete(self, sid: str) -> None:
         self._r.delete(keys.session(_hash(sid)))

@@ -27,6 +27,7 @@ from web import (
     sessions,
 )
 from web.context import WebContext
+from web.fast_picks import FastPicks
 from web.queue import TaskQueue
 
 MAX_BODY = 64 * 1024
@@ -62,14 +63,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         Hosts(api=settings.api_base, passport=settings.passport_base, www=settings.www_base),
         timeout_s=settings.http_timeout_s,
     )
-    app.extensions["bilirec"] = WebContext(
+    app.extensions["bilirec"] = context = WebContext(
         settings=settings,
         store=Store.from_settings(settings),
         login=LoginClient(transport),
         queue=TaskQueue(settings.redis_url),
     )
     errors.install(app)
-    csp = content_policy(settings)
     for blueprint in (pages.bp, api_login.bp, api_user.bp, api_picks.bp, api_feed.bp,
                       api_settings.bp):
         app.register_blueprint(blueprint)
@@ -83,15 +83,20 @@ def create_app(settings: Settings | None = None) -> Flask:
             _discard_body(request.content_length)
             abort(413)
 
+    headers = [("Content-Security-Policy", content_policy(settings)),
+               ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")]
+
     @app.after_request
     def _headers(resp):
         resp = sessions.apply_cookie(resp)
-        resp.headers.setdefault("Content-Security-Policy", csp)
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("Referrer-Policy", "no-referrer")
+        for name, value in headers:
+            resp.headers.setdefault(name, value)
         if resp.mimetype == "application/json":
             resp.headers.setdefault("Cache-Control", "no-store")
         return resp
+
+    app.wsgi_app = FastPicks(app.wsgi_app, context.store, sessions.COOKIE,
+                             [*headers, ("Cache-Control", "no-store")])
 
     logging.getLogger("web").setLevel(logging.INFO)
     return app

@@ -67,15 +67,21 @@ def apply_cookie(resp: Response) -> Response:
     return resp
 
 
+def logged_in(session: Session | None) -> Session:
+    """The request's session (read here or along with other data), 401 without a user."""
+    g.bilirec_session = session
+    if session is None or session.mid is None:
+        raise ApiError(401, "尚未登录")
+    return session
+
+
 def require_user(csrf: bool = False) -> Callable:
     """401 without a logged-in session; with ``csrf``, 403 without the matching header."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            session = current_session()
-            if session is None or session.mid is None:
-                raise ApiError(401, "尚未登录")
+            session = logged_in(current_session())
             if csrf:
                 sent = request.headers.get("X-CSRF-Token", "")
                 # As bytes: compare_digest refuses str with non-ASCII characters.

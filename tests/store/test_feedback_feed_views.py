@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
-from store import UserProfile
+from store import UserProfile, keys
 
 
 def test_feedback_state_and_clicks(store):
@@ -62,3 +64,26 @@ def test_an_answer_rendered_before_an_invalidation_is_not_stored(store):
     store.feedback.set(6, "BV1xx411c7mD", "like")  # lands while the old answer renders
     assert not store.views.put(6, "latest", b"stale", seen)
     assert store.views.get(6, "latest")[0] is None
+
+
+@pytest.mark.parametrize("mid", [7, 3_493_118_494_214_000])  # bilibili's mids grow past 2^32
+def test_session_and_cached_answer_in_one_read(store, mid):
+    session = store.sessions.create(mid)
+    assert store.views.get_for_session(session.sid, "latest") == (session, None, "0")
+    _, gen = store.views.get(mid, "latest")
+    assert store.views.put(mid, "latest", b"A", gen)
+    store.feedback.set(mid, "BV1xx411c7mD", "like")  # a generation past 0
+    _, gen = store.views.get(mid, "latest")
+    assert store.views.put(mid, "latest", b"B", gen)
+    assert store.views.get_for_session(session.sid, "latest") == (session, b"B", gen)
+    assert store.views.get_for_session(session.sid, "2026-11-27") == (session, None, gen)
+
+
+def test_one_read_without_a_user_session(store):
+    anonymous = store.sessions.create()
+    assert store.views.get_for_session(anonymous.sid, "latest") == (anonymous, None, "0")
+    for sid in (None, "", "x" * 500, "not-a-session"):
+        assert store.views.get_for_session(sid, "latest") == (None, None, "0")
+    garbage = store.sessions.create(8)
+    store.redis.set(keys.session(hashlib.sha256(garbage.sid.encode()).hexdigest()), b"{oops")
+    assert store.views.get_for_session(garbage.sid, "latest") == (None, None, "0")

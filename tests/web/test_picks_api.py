@@ -115,8 +115,12 @@ def test_cached_picks_answer_follows_new_picks(web, sim, store):
     mid = session["mid"]
     store.picks.save(mid, "2026-11-27", {"date": "2026-11-27", "generated_at": "g1",
                                          "hot": [PICK], "explore": []})
-    first = http.get(f"{web.url}/api/picks", timeout=10).json()
+    rendered = http.get(f"{web.url}/api/picks", timeout=10)  # by Flask
+    first = rendered.json()
     assert store.views.get(mid, "latest")[0] is not None  # the answer is cached
+    served = http.get(f"{web.url}/api/picks", timeout=10)  # by FastPicks, as Flask would
+    assert served.content == rendered.content
+    assert {**served.headers, "Date": ""} == {**rendered.headers, "Date": ""}
     store.picks.save(mid, "2026-11-27", {"date": "2026-11-27", "generated_at": "g2",
                                          "hot": [], "explore": [PICK]})
     second = http.get(f"{web.url}/api/picks", timeout=10).json()
