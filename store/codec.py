@@ -29,3 +29,12 @@ def load(raw: bytes | str | None) -> dict[str, Any] | None:
     if doc["v"] > SCHEMA_VERSION:
         raise StoredValueError(f"stored value has schema v{doc['v']}, newer than this release")
     return doc
+
+
+def read(raw: bytes | str | None) -> dict[str, Any] | None:
+    """``load`` for a reader that treats an unreadable value (garbage, or written by a newer
+    release) as absent."""
+    try:
+        return load(raw)
+    except StoredValueError:
+        return None

@@ -64,10 +64,7 @@ class ToviewStore:
     # -- settings ---------------------------------------------------------------------
 
     def settings(self, mid: int) -> ToviewSettings:
-        try:
-            doc = codec.load(self._r.get(keys.toview_settings(mid))) or {}
-        except codec.StoredValueError:
-            doc = {}
+        doc = codec.read(self._r.get(keys.toview_settings(mid))) or {}
         count = doc.get("count")
         if not isinstance(count, int) or not COUNT_MIN <= count <= COUNT_MAX:
             count = COUNT_DEFAULT

@@ -12,10 +12,7 @@ class DeviceStore:
         self._r = r
 
     def get(self) -> dict[str, str] | None:
-        try:
-            doc = codec.load(self._r.get(keys.DEVICE))
-        except codec.StoredValueError:
-            return None
+        doc = codec.read(self._r.get(keys.DEVICE))
         if not doc or not isinstance(doc.get("buvid3"), str):
             return None
         return {"buvid3": doc["buvid3"], "buvid4": str(doc.get("buvid4") or "")}

@@ -41,10 +41,7 @@ class ModelStore:
         self._r.set(keys.taste(mid), codec.dump(profile))
 
     def profile(self, mid: int) -> dict | None:
-        try:
-            doc = codec.load(self._r.get(keys.taste(mid)))
-        except codec.StoredValueError:
-            return None
+        doc = codec.read(self._r.get(keys.taste(mid)))
         if doc is not None:
             doc.pop("v", None)
         return doc
@@ -54,10 +51,7 @@ class ModelStore:
 
     @staticmethod
     def meta_from(raw: bytes | None) -> ModelMeta | None:
-        try:
-            doc = codec.load(raw)
-        except codec.StoredValueError:
-            return None
+        doc = codec.read(raw)
         if doc is None:
             return None
         auc = doc.get("auc")

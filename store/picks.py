@@ -49,10 +49,7 @@ class PickStore:
         date = date or self.latest_date(mid)
         if date is None:
             return None
-        try:
-            doc = codec.load(self._r.get(keys.picks(mid, date)))
-        except codec.StoredValueError:
-            return None
+        doc = codec.read(self._r.get(keys.picks(mid, date)))
         if doc is not None:
             doc.pop("v", None)
         return doc
@@ -62,10 +59,7 @@ class PickStore:
         dates = [(today - dt.timedelta(days=n)).isoformat() for n in range(1, days + 1)]
         picked: set[str] = set()
         for raw in self._r.mget([keys.picks(mid, d) for d in dates]):
-            try:
-                doc = codec.load(raw)
-            except codec.StoredValueError:
-                continue
+            doc = codec.read(raw)
             for section in ("hot", "explore"):
                 for pick in (doc or {}).get(section, []):
                     if isinstance(pick, dict) and isinstance(pick.get("bvid"), str):

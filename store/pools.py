@@ -83,10 +83,7 @@ def _dump_list(records: list[VideoRecord]) -> bytes:
 
 
 def _load_list(raw: bytes | None) -> list[VideoRecord]:
-    try:
-        doc = codec.load(raw)
-    except codec.StoredValueError:
-        return []
+    doc = codec.read(raw)
     items = doc.get("items") if doc else None
     if not isinstance(items, list):
         return []

@@ -111,10 +111,7 @@ class PushStore:
         self._r.delete(keys.push_target(mid), keys.push_result(mid))
 
     def result(self, mid: int) -> PushResult | None:
-        try:
-            doc = codec.load(self._r.get(keys.push_result(mid)))
-        except codec.StoredValueError:
-            return None
+        doc = codec.read(self._r.get(keys.push_result(mid)))
         if not doc:
             return None
         return PushResult(ok=doc.get("ok") is True, at=float(doc.get("at") or 0.0),

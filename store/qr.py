@@ -21,10 +21,7 @@ class QrLogins:
         return bool(self._r.exists(keys.qr_login(qrcode_key)))
 
     def succeeded(self, qrcode_key: str) -> bool:
-        try:
-            doc = codec.load(self._r.get(keys.qr_login(qrcode_key)))
-        except codec.StoredValueError:
-            return False
+        doc = codec.read(self._r.get(keys.qr_login(qrcode_key)))
         return bool(doc and doc.get("done"))
 
     def claim_success(self, qrcode_key: str) -> bool:

@@ -42,10 +42,7 @@ def session_key(sid: str | None) -> str | None:
 
 def parse(sid: str, raw: bytes | None) -> Session | None:
     """The session stored as ``raw``; ``None`` when absent or garbage."""
-    try:
-        doc = codec.load(raw)
-    except codec.StoredValueError:
-        return None
+    doc = codec.read(raw)
     if doc is None:
         return None
     mid = doc.get("mid")

@@ -38,10 +38,7 @@ class UserStore:
         return not existed
 
     def get(self, mid: int) -> UserProfile | None:
-        try:
-            doc = codec.load(self._r.get(keys.user(mid)))
-        except codec.StoredValueError:
-            return None
+        doc = codec.read(self._r.get(keys.user(mid)))
         if doc is None:
             return None
         return UserProfile(

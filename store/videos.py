@@ -78,10 +78,7 @@ class VideoCache:
             return {}
         out = {}
         for bvid, raw in zip(bvids, self._r.mget([keys.video(b) for b in bvids]), strict=True):
-            try:
-                doc = codec.load(raw)
-            except codec.StoredValueError:
-                continue
+            doc = codec.read(raw)
             if doc is not None:
                 out[bvid] = VideoRecord.from_doc(doc)
         return out
