@@ -34,7 +34,7 @@ if not ok or type(doc) ~= 'table' or type(doc.mid) ~= 'number' then return {raw}
 local mid = string.format('%d', doc.mid)
 local body = redis.call('HGET', (string.gsub(ARGV[2], '{mid}', mid)), ARGV[1])
 local gen = redis.call('GET', (string.gsub(ARGV[3], '{mid}', mid))) or '0'
-return {raw, gen, body}
+return {raw, mid, gen, body}
 """
 MID = "{mid}"
 
@@ -71,9 +71,10 @@ class PickViews:
         session = parse(sid, found[0]) if found else None
         if session is None or session.mid is None:
             return session, None, "0"
-        if len(found) < 3:  # a mid the script could not read: ask again, plainly
+        # Lua reads the mid as a double: past 2^53 it could name another user's keys.
+        if len(found) < 4 or found[1] != str(session.mid).encode():
             return session, *self.get(session.mid, day)
-        return session, found[2], found[1].decode()
+        return session, found[3], found[2].decode()
 
     def put(self, mid: int, day: str, body: bytes, generation: str) -> bool:
         ks = [keys.picks_views(mid), keys.picks_views_gen(mid)]

@@ -66,7 +66,8 @@ def test_an_answer_rendered_before_an_invalidation_is_not_stored(store):
     assert store.views.get(6, "latest")[0] is None
 
 
-@pytest.mark.parametrize("mid", [7, 3_493_118_494_214_000])  # bilibili's mids grow past 2^32
+# bilibili's mids grow past 2^32; past 2^53 the script cannot name the keys and hands over.
+@pytest.mark.parametrize("mid", [7, 3_493_118_494_214_000, 2**53 + 1])
 def test_session_and_cached_answer_in_one_read(store, mid):
     session = store.sessions.create(mid)
     assert store.views.get_for_session(session.sid, "latest") == (session, None, "0")
