@@ -59,6 +59,15 @@ def main() -> None:
            "by day: " + " ".join(f"{v:.3f}" for v in per_day))
     figure(f"hot_ndcg10_tag_count_day{DAYS}", statistics.mean(last.ndcg["tag_count"]), "",
            "by day: " + " ".join(f"{statistics.mean(d.ndcg['tag_count']):.3f}" for d in days))
+    for name in ("model_all", "tag_count_all"):  # diagnostics: no 7-day rule (bench.week)
+        if all(d.ndcg.get(name) for d in days):
+            per = [statistics.mean(d.ndcg[name]) for d in days]
+            figure(f"hot_ndcg10_{name}_day{DAYS}", per[-1], "",
+                   "not-watched pool, earlier picks included; by day: "
+                   + " ".join(f"{v:.3f}" for v in per))
+    figure("hot_untagged_share", statistics.mean(first.untagged), "",
+           "share of the ranked hot pool without tags; by day: "
+           + " ".join(f"{statistics.mean(d.untagged):.3f}" for d in days))
     figure(f"picks_p10_merged_day{DAYS}", statistics.mean(last.p10_merged), "",
            "by day: " + " ".join(f"{statistics.mean(d.p10_merged):.3f}" for d in days))
     repeats = [_share(d) for d in days[1:]]
