@@ -41,7 +41,7 @@ def main() -> None:
         mids = list(range(FIRST_MID, FIRST_MID + N_USERS))
         for mid in mids:
             b.log_in(mid)
-        days = simulate_days(ctx, b.control, mids, DAYS, clock)
+        days = simulate_days(ctx, b.control, mids, DAYS, clock, diagnostics=True)
     first, last = days[0], days[-1]
     n = f"mean over {N_USERS} simulated users"
     mean = {k: statistics.mean(v) for k, v in first.ndcg.items()}

@@ -114,7 +114,7 @@ def model_scores(store: Store, mid: int, pool: list[VideoRecord],
 
 
 def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str],
-            day: DayFigures) -> None:
+            day: DayFigures, *, diagnostics: bool = False) -> None:
     """Adds one user's figures for today's ``doc`` to ``day``. Every ranker draws from the
     same pool: not watched, and not picked in the 7 days before (the model may not repeat
     those, so neither may the baselines, nor the ideal ordering)."""
@@ -139,7 +139,7 @@ def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str
     day.untagged.append(sum(not c.tags for c in pool) / max(len(pool), 1))
     everything = [c for c in hot if c.bvid not in seen]
     all_gains = {c.bvid: relevance.get(c.bvid) or 0.0 for c in everything}
-    model_all = model_scores(store, mid, everything, ctx.clock().date())
+    model_all = model_scores(store, mid, everything, ctx.clock().date()) if diagnostics else None
     if model_all is not None:
         for name, scores in (("model_all", model_all),
                              ("tag_count_all", tag_count(store, mid, everything))):
@@ -166,7 +166,7 @@ def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str
 
 
 def simulate_days(ctx: Context, control: Control, mids: list[int], days: int,
-                  clock: SimClock) -> list[DayFigures]:
+                  clock: SimClock, *, diagnostics: bool = False) -> list[DayFigures]:
     """``days`` daily refreshes of every user (the first is their first sync), the
     simulator and the clock moved a day between them."""
     out = []
@@ -181,6 +181,6 @@ def simulate_days(ctx: Context, control: Control, mids: list[int], days: int,
             meta = ctx.store.models.meta(mid)
             if n == 0 and meta is not None and meta.auc is not None:
                 day.aucs.append(meta.auc)
-            measure(ctx, control, mid, doc, recent, day)
+            measure(ctx, control, mid, doc, recent, day, diagnostics=diagnostics)
         out.append(day)
     return out
