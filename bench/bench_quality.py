@@ -41,7 +41,7 @@ def main() -> None:
         mids = list(range(FIRST_MID, FIRST_MID + N_USERS))
         for mid in mids:
             b.log_in(mid)
-        days = simulate_days(ctx, b.control, mids, DAYS, clock)
+        days = simulate_days(ctx, b.control, mids, DAYS, clock, diagnostics=True)
     first, last = days[0], days[-1]
     n = f"mean over {N_USERS} simulated users"
     mean = {k: statistics.mean(v) for k, v in first.ndcg.items()}
@@ -59,6 +59,15 @@ def main() -> None:
            "by day: " + " ".join(f"{v:.3f}" for v in per_day))
     figure(f"hot_ndcg10_tag_count_day{DAYS}", statistics.mean(last.ndcg["tag_count"]), "",
            "by day: " + " ".join(f"{statistics.mean(d.ndcg['tag_count']):.3f}" for d in days))
+    for name in ("model_all", "tag_count_all"):  # diagnostics: no 7-day rule (bench.week)
+        if all(d.ndcg.get(name) for d in days):
+            per = [statistics.mean(d.ndcg[name]) for d in days]
+            figure(f"hot_ndcg10_{name}_day{DAYS}", per[-1], "",
+                   "not-watched pool, earlier picks included; by day: "
+                   + " ".join(f"{v:.3f}" for v in per))
+    figure("hot_untagged_share", statistics.mean(first.untagged), "",
+           "share of the ranked hot pool without tags; by day: "
+           + " ".join(f"{statistics.mean(d.untagged):.3f}" for d in days))
     figure(f"picks_p10_merged_day{DAYS}", statistics.mean(last.p10_merged), "",
            "by day: " + " ".join(f"{statistics.mean(d.p10_merged):.3f}" for d in days))
     repeats = [_share(d) for d in days[1:]]

@@ -51,6 +51,11 @@ class DayFigures:
     out_of_order: int = 0  # lists that were not best first
     short_lists: int = 0  # lists below picks_per_list
     aucs: list[float] = field(default_factory=list)
+    # Diagnostics: the share of the ranked pool whose tags are not known yet (the tag
+    # counter sees nothing in such a candidate), and NDCG@10 with no 7-day rule (keys
+    # "model_all", "tag_count_all": every not-watched hot candidate, the model's own
+    # scores), so a day's figure does not hang on which candidates earlier picks took out.
+    untagged: list[float] = field(default_factory=list)
 
 
 def week_context(ctx: Context, control: Control) -> tuple[Context, SimClock]:
@@ -95,8 +100,21 @@ def tag_count(store: Store, mid: int, pool: list[VideoRecord]) -> dict[str, floa
     return {c.bvid: float(s) for c, s in zip(pool, scores, strict=True)}
 
 
+def model_scores(store: Store, mid: int, pool: list[VideoRecord],
+                 today: dt.date) -> dict[str, float] | None:
+    """The stored model's score of each candidate at today's noon (None before a first
+    model: the fallback ranks then)."""
+    state, _ = ml.load_state(store, mid)
+    if not state.trained:
+        return None
+    state.set_follows(store.follows.for_model(mid))  # as ml.score sees them
+    now = int(dt.datetime.combine(today, dt.time(12), dt.UTC).timestamp())
+    probs = ml.recommender().score(state, [model_video(c) for c in pool], now=now)
+    return {c.bvid: float(p) for c, p in zip(pool, probs, strict=True)}
+
+
 def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str],
-            day: DayFigures) -> None:
+            day: DayFigures, *, diagnostics: bool = False) -> None:
     """Adds one user's figures for today's ``doc`` to ``day``. Every ranker draws from the
     same pool: not watched, and not picked in the 7 days before (the model may not repeat
     those, so neither may the baselines, nor the ideal ordering)."""
@@ -118,6 +136,16 @@ def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str
         if isinstance(ranking, dict):
             ranking = [c.bvid for c in select(pool, ranking, n=10, exclude=seen, recent=set())]
         day.ndcg.setdefault(name, []).append(ndcg_of_list(ranking, gains))
+    day.untagged.append(sum(not c.tags for c in pool) / max(len(pool), 1))
+    everything = [c for c in hot if c.bvid not in seen]
+    all_gains = {c.bvid: relevance.get(c.bvid) or 0.0 for c in everything}
+    model_all = model_scores(store, mid, everything, ctx.clock().date()) if diagnostics else None
+    if model_all is not None:
+        for name, scores in (("model_all", model_all),
+                             ("tag_count_all", tag_count(store, mid, everything))):
+            ranking = [c.bvid for c in select(everything, scores, n=10, exclude=seen,
+                                              recent=set())]
+            day.ndcg.setdefault(name, []).append(ndcg_of_list(ranking, all_gains))
     enjoy = control("GET", f"/truth/{mid}").json().get("future_min_relevance", 0.35)
 
     def enjoyed(picks: list[dict]) -> float:
@@ -138,7 +166,7 @@ def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str
 
 
 def simulate_days(ctx: Context, control: Control, mids: list[int], days: int,
-                  clock: SimClock) -> list[DayFigures]:
+                  clock: SimClock, *, diagnostics: bool = False) -> list[DayFigures]:
     """``days`` daily refreshes of every user (the first is their first sync), the
     simulator and the clock moved a day between them."""
     out = []
@@ -153,6 +181,6 @@ def simulate_days(ctx: Context, control: Control, mids: list[int], days: int,
             meta = ctx.store.models.meta(mid)
             if n == 0 and meta is not None and meta.auc is not None:
                 day.aucs.append(meta.auc)
-            measure(ctx, control, mid, doc, recent, day)
+            measure(ctx, control, mid, doc, recent, day, diagnostics=diagnostics)
         out.append(day)
     return out
