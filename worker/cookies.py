@@ -13,6 +13,14 @@ from worker.context import Context
 log = logging.getLogger(__name__)
 
 CHECK_EVERY_S = 86400
+LOGIN_EXPIRED = "bilibili 登录已失效，请重新扫码登录"
+
+
+def mark_login_expired(ctx: Context, mid: int) -> None:
+    """The stored login is dead: no more refreshes until the user scans again; picks and
+    model are kept."""
+    ctx.store.users.deactivate(mid)
+    ctx.store.status.set(mid, "login_expired", message=LOGIN_EXPIRED)
 
 
 def load_credentials(ctx: Context, mid: int) -> Credentials:

@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 FULL = "你的稍后再看已满（bilibili 上限约 100 个），已停止添加；清理一些后会继续"
 CSRF = "bilibili 拒绝了写入（csrf 校验失败），下次刷新时再试"
-LOGIN = "bilibili 登录已失效，请重新扫码登录"
 BUSY = "bilibili 暂时无法访问，下次刷新时再试"
 
 

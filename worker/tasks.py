@@ -22,6 +22,7 @@ from worker import lease
 from worker.app import ML_QUEUE, SYNC_FIRST_QUEUE, SYNC_QUEUE
 from worker.candidates import refresh_hot as refresh_hot_pools
 from worker.context import Context, context_for
+from worker.cookies import mark_login_expired
 from worker.refresh import sync_user
 from worker.sync import LISTING_MESSAGE, listing_complete
 from worker.tasks_delivery import deliver_user, wants_delivery
@@ -107,8 +108,8 @@ def _refresh(ctx: Context, mid: int, lock_token: str, attempt: int, held: lease.
         report = sync_user(ctx, mid)
     except errors.NotLoggedIn:
         log.info("user %s: bilibili login expired", mid)
-        ctx.store.users.deactivate(mid)
-        _finish(ctx, mid, lock_token, "login_expired", "bilibili 登录已失效，请重新扫码登录")
+        mark_login_expired(ctx, mid)
+        ctx.store.locks.release(mid, lock_token)
         return
     except errors.CoolingDown as exc:
         minutes = max(1, round(exc.seconds / 60))

@@ -16,6 +16,7 @@ from bilibili.login import Credentials
 from store.push import PushTarget
 from worker import delivery, push
 from worker.context import Context, context_for
+from worker.cookies import LOGIN_EXPIRED, mark_login_expired
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,8 @@ def deliver_user(self, mid: int, day: str) -> None:
 
 
 def _login_expired(ctx: Context, mid: int) -> None:
-    ctx.store.toview.set_error(mid, delivery.LOGIN)
-    ctx.store.users.deactivate(mid)
-    ctx.store.status.set(mid, "login_expired", message="bilibili 登录已失效，请重新扫码登录")
+    ctx.store.toview.set_error(mid, LOGIN_EXPIRED)
+    mark_login_expired(ctx, mid)
 
 
 def _push_picks(ctx: Context, mid: int, day: str) -> None:
