@@ -92,6 +92,13 @@ def ours(store: Store, mid: int) -> list[str]:
     return [a.bvid for a in store.toview.added(mid)]
 
 
+def four_added(env: Env, mid: int) -> list[str]:
+    """Our 4 entries once bilibili lists them all; [] before. The record is written before
+    each add request (write-ahead), so 4 records alone can precede the 4th add."""
+    added = ours(env.store, mid)
+    return added if len(added) == 4 and set(added) <= set(env.sim_list(mid)) else []
+
+
 def top_bvids(store: Store, mid: int) -> list[str]:
     doc = store.picks.get(mid, store.picks.latest_date(mid))
     picks = sorted((p for s in ("hot", "explore") for p in doc[s]), key=lambda p: -p["rating"])
@@ -108,8 +115,7 @@ def test_toview_daily_cycle_undo_and_logout(env: Env) -> None:
     assert resp.status_code == 200
     env.start()
     env.refreshed(mid)
-    first = wait_for(lambda: len(ours(env.store, mid)) == 4 and ours(env.store, mid),
-                     timeout_s=60, what="4 picks in 稍后再看")
+    first = wait_for(lambda: four_added(env, mid), timeout_s=60, what="4 picks in 稍后再看")
     listed = env.sim_list(mid)
     assert set(first) <= set(listed) and set(own) <= set(listed)
     assert len(listed) == len(own) + 4
@@ -131,9 +137,8 @@ def test_toview_daily_cycle_undo_and_logout(env: Env) -> None:
     assert env.control("POST", "/advance_day", json={"days": 1}).ok
     env.control("POST", "/counters/reset")
     env.refresh(http, session, mid)
-    second = wait_for(lambda: (len(ours(env.store, mid)) == 4
-                               and not set(ours(env.store, mid)) & set(first)
-                               and ours(env.store, mid)), timeout_s=60, what="the next day")
+    second = wait_for(lambda: not set(ours(env.store, mid)) & set(first)
+                      and four_added(env, mid), timeout_s=60, what="the next day")
     by_path = env.control("GET", "/counters").json()["by_path"]
     toview = {p: n for p, n in by_path.items() if p.startswith("/x/v2/history/toview")}
     # Two list reads (the sync's, for the user's own entries as a signal, and the
@@ -158,7 +163,7 @@ def test_toview_daily_cycle_undo_and_logout(env: Env) -> None:
     # Add again, then log out: the worker removes ours, then everything is deleted.
     env.store.redis.delete(keys.toview_delivered(mid))
     env.refresh(http, session, mid)
-    wait_for(lambda: len(ours(env.store, mid)) == 4, timeout_s=60, what="re-added")
+    wait_for(lambda: four_added(env, mid), timeout_s=60, what="re-added")
     assert len(env.sim_list(mid)) == len(own) + 2 + 4
     assert env.post(http, session, "/api/logout").status_code == 204
     assert http.get(f"{env.web_url}/api/status", timeout=10).status_code == 401
