@@ -126,6 +126,13 @@ class EventLog:
         (one set read, however long the history)."""
         return {b.decode() for b in self._r.smembers(keys.touched(mid))}
 
+    def favourited(self, mid: int) -> set[str]:
+        """Every video the user favourited (in any folder): one pass over the event ids,
+        for the 稍后再看 clean-up, which hands those entries to the user."""
+        return {member.decode().split(":")[1]
+                for member, _ in self._r.zscan_iter(keys.events(mid), match="fav:*",
+                                                    count=1000)}
+
     def touched_among(self, mid: int, bvids: list[str]) -> set[str]:
         """Which of ``bvids`` the user touched: one read whose size follows the
         candidates, not the history (thousands of videos for a long-time user)."""

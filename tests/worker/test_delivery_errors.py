@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from store import Store
+from bilibili import errors
+from bilibili.ids import bv_to_av
+from store import Store, keys
 from tests.conftest import log_in_directly
 from worker import delivery
 from worker.context import context_for
@@ -74,7 +76,8 @@ def test_full_list_csrf_and_transient_errors_stop_without_retry(world, store):
     assert calls(control, ADD) == 1
 
     control("POST", "/counters/reset")
-    control("POST", "/fault", json={"path": ADD, "kind": "code", "code": -500, "count": 1})
+    # A cut answer (the add may have been applied): recorded as ours.
+    control("POST", "/fault", json={"path": ADD, "kind": "garbled", "count": 1})
     report = delivery.deliver(ctx, 10002, DAY)
     assert report.error == delivery.BUSY and calls(control, ADD) == 1
     # The lost answer: recorded as ours, so a later run can tell (it is not in the list).
@@ -84,6 +87,35 @@ def test_full_list_csrf_and_transient_errors_stop_without_retry(world, store):
     # The ghost was not in the list: forgotten, and (checked, not blind) added now.
     assert [a.bvid for a in store.toview.added(10002)] == picks[:3]
     assert set(picks[:3]) <= set(listed(control, 10002))
+
+
+@pytest.mark.parametrize("fault", [
+    {"kind": "code", "code": -352}, {"kind": "code", "code": -412},
+    {"kind": "http", "status": 412}, {"kind": "code", "code": -500}])
+def test_a_refused_add_is_not_recorded_so_the_users_own_entry_is_never_taken(
+        world, store, fault):
+    """Risk control (-352, -412, HTTP 412) and any other code refuse an add for certain:
+    no record of it may stay, or the next day's clean-up deletes the user's own entry of
+    that video once they add it themselves."""
+    ctx, control, picks = setup(world, store, 10004, count=1)
+    control("POST", "/fault", json={"path": ADD, "count": 1, **fault})
+    report = delivery.deliver(ctx, 10004, DAY)
+    assert report.error == delivery.BUSY and calls(control, ADD) == 1
+    assert store.toview.added(10004) == []
+    # The user adds that video themselves; the next day's run leaves it alone.
+    store.redis.delete(keys.COOLDOWN_GLOBAL, keys.cooldown(10004))  # cool-downs over
+    cookies = store.credentials.load(10004).cookies
+    ctx.client.toview_add(cookies, aid=bv_to_av(picks[0]))
+    report = delivery.deliver(ctx, 10004, "2026-12-02")
+    assert picks[0] in listed(control, 10004) and picks[0] not in report.removed
+
+
+def test_a_cooldown_counts_as_refused_and_a_lost_answer_does_not():
+    """A cool-down stops an add before it is sent; a timeout or a cut answer may hide one
+    that bilibili applied."""
+    assert delivery.refused(errors.CoolingDown(30, "user"))
+    assert not delivery.refused(errors.Transient("timed out"))
+    assert not delivery.refused(errors.error_for_http(502))
 
 
 def test_not_logged_in_refreshes_once_then_goes_on(world, store):
