@@ -80,9 +80,14 @@ class CookieRefresher:
         data = reply.data if isinstance(reply.data, dict) else {}
         return data.get("refresh") is True
 
-    def refresh(self, cookies: Mapping[str, str], refresh_token: str) -> Credentials:
+    def refresh(self, cookies: Mapping[str, str], refresh_token: str, *,
+                on_refreshed: Callable[[Credentials], None] | None = None) -> Credentials:
         """Rotate the login cookies; returns the new cookies (device ids kept) and the new
-        refresh_token. Store both at once. -101 at any step raises NotLoggedIn.
+        refresh_token. -101 at any step raises NotLoggedIn.
+
+        ``on_refreshed`` gets the new login as soon as cookie/refresh answers, before
+        confirm/refresh: the caller stores it there, since the old refresh_token is spent
+        from that moment and a crash before the end would otherwise lose the login.
 
         The two POSTs are sent once, never retried: a lost answer to cookie/refresh has
         already spent the old token, and sending it again cannot help.
@@ -103,8 +108,11 @@ class CookieRefresher:
             raise errors.BadRequest("cookie/refresh answered no new session")
         new_cookies = {k: v for k, v in cookies.items() if k not in LOGIN_COOKIES}
         new_cookies.update(fresh)
+        new = Credentials(cookies=new_cookies, refresh_token=str(new_token))
+        if on_refreshed is not None:
+            on_refreshed(new)
         self._confirm(new_cookies, refresh_token)
-        return Credentials(cookies=new_cookies, refresh_token=str(new_token))
+        return new
 
     def _refresh_csrf(self, cookies: Mapping[str, str]) -> str:
         path = correspond_path(self._clock_ms(), self._key)

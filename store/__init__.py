@@ -6,7 +6,6 @@ their own Redis database.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 import redis
@@ -22,6 +21,7 @@ from store.events import BehaviourEvent, EventLog
 from store.feed import FeedTokens
 from store.feedback import FeedbackStore
 from store.follows import Follows
+from store.leaving import Leaving
 from store.locks import RefreshLocks
 from store.models import ModelMeta, ModelStore
 from store.picks import PickStore
@@ -81,6 +81,7 @@ class Store:
     queued: Queued
     toview: ToviewStore
     push: PushStore
+    leaving: Leaving
 
     @classmethod
     def connect(
@@ -95,9 +96,10 @@ class Store:
     ) -> Store:
         r = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
         cipher = Cipher(secret_key, old_secrets=[old_secret_key])
+        credentials = CredentialStore(r, cipher)
         return cls(
             redis=r,
-            credentials=CredentialStore(r, cipher),
+            credentials=credentials,
             sessions=SessionStore(r, ttl_s=session_ttl_s),
             users=UserStore(r),
             status=StatusStore(r),
@@ -121,6 +123,7 @@ class Store:
             queued=Queued(r),
             toview=ToviewStore(r),
             push=PushStore(r, cipher),
+            leaving=Leaving(r, credentials),
         )
 
     @classmethod
@@ -139,24 +142,42 @@ class Store:
         self.redis.ping()
 
     def begin_leaving(self, mid: int) -> str:
-        """The first half of a logout that must take back 稍后再看 entries first: the user
-        is logged out here (sessions, feed, schedule) but their data, the record of what
-        we added and the credentials to remove it with, stay until ``forget_user``."""
-        token = secrets.token_hex(8)
+        """The first step of a logout the worker finishes (it must take back 稍后再看
+        entries first): marks it and snapshots the login to end (``store.leaving``); the
+        user stays logged in here until ``leave``, so a logout that cannot be queued is
+        undone by clearing the mark."""
+        return self.leaving.begin(mid)
+
+    def leave(self, mid: int) -> None:
+        """The user is logged out here (sessions, feed, schedule); their data, the record
+        of what we added and the login snapshot stay until ``finish_leaving``."""
         self.sessions.delete_all_for(mid)
         self.feed.revoke(mid)
-        with self.redis.pipeline() as pipe:
-            pipe.srem(keys.ACTIVE_USERS, mid)
-            pipe.set(keys.leaving(mid), token)
-            pipe.execute()
-        return token
+        self.redis.srem(keys.ACTIVE_USERS, mid)
 
-    def leaving_token(self, mid: int) -> str | None:
-        raw = self.redis.get(keys.leaving(mid))
-        return raw.decode() if raw else None
-
-    def clear_leaving(self, mid: int) -> None:
-        self.redis.delete(keys.leaving(mid))
+    def finish_leaving(self, mid: int, token: str) -> bool:
+        """Forget the user if logout ``token`` is still the pending one; False (nothing
+        deleted) when a new login cancelled it, however close the two come: the login
+        writes the credentials and the profile, which this watches."""
+        watched = [keys.leaving(mid), keys.credentials(mid), keys.user(mid)]
+        for _ in range(5):
+            with self.redis.pipeline() as pipe:
+                try:
+                    pipe.watch(*watched)
+                    if self.leaving.token(mid) != token:
+                        return False
+                    doomed = [keys.user(mid),
+                              *self.redis.scan_iter(match=keys.user_prefix(mid) + "*")]
+                    pipe.multi()
+                    pipe.srem(keys.ACTIVE_USERS, mid)
+                    pipe.delete(*doomed)
+                    pipe.execute()
+                except redis.WatchError:
+                    continue
+            self.sessions.delete_all_for(mid)
+            self.feed.revoke(mid)
+            return True
+        return False
 
     def forget_user(self, mid: int) -> None:
         """Delete everything stored about a user: profile, credentials, events, model, picks."""

@@ -24,8 +24,12 @@ class CredentialStore:
         self._cipher = cipher
 
     def save(self, mid: int, cookies: dict[str, str], refresh_token: str) -> None:
+        self._r.set(keys.credentials(mid), self.seal(cookies, refresh_token))
+
+    def seal(self, cookies: dict[str, str], refresh_token: str) -> bytes:
+        """The stored (encrypted) form of a login."""
         doc = {"cookies": cookies, "refresh_token": refresh_token, "saved_at": time.time()}
-        self._r.set(keys.credentials(mid), self._cipher.encrypt(codec.dump(doc)))
+        return self._cipher.encrypt(codec.dump(doc))
 
     def load(self, mid: int) -> SavedCredentials | None:
         """The user's credentials; ``None`` when there are none (never logged in, logged out)."""
@@ -35,6 +39,14 @@ class CredentialStore:
         plaintext = self._cipher.decrypt(token)
         if self._cipher.needs_rotation(token):
             self._reencrypt(mid, token, plaintext)
+        return self._parse(plaintext)
+
+    def decode(self, token: bytes) -> SavedCredentials:
+        """A login in its stored form (see ``seal``); ValueError when unreadable."""
+        return self._parse(self._cipher.decrypt(token))
+
+    @staticmethod
+    def _parse(plaintext: bytes) -> SavedCredentials:
         doc = codec.load(plaintext)
         assert doc is not None
         cookies = doc.get("cookies")

@@ -23,7 +23,8 @@ class UserStore:
         self._r = r
 
     def activate(self, profile: UserProfile) -> bool:
-        """Store the profile and mark the user active; True when the user is new here."""
+        """Store the profile and mark the user active; True when the user is new here. A
+        logout still pending (``store.leaving``) is cancelled: this login is not to end."""
         doc = {
             "mid": profile.mid,
             "uname": profile.uname,
@@ -34,7 +35,8 @@ class UserStore:
             pipe.exists(keys.user(profile.mid))
             pipe.set(keys.user(profile.mid), codec.dump(doc))
             pipe.sadd(keys.ACTIVE_USERS, profile.mid)
-            existed, _, _ = pipe.execute()
+            pipe.delete(keys.leaving(profile.mid))
+            existed, *_ = pipe.execute()
         return not existed
 
     def get(self, mid: int) -> UserProfile | None:

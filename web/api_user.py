@@ -9,8 +9,8 @@ from flask import Blueprint, jsonify
 
 from bilibili import errors
 from bilibili.login import Credentials
-from store import DecryptionError, Session
-from web.context import web_context
+from store import Session
+from web.context import WebContext, web_context
 from web.errors import ApiError
 from web.refresh import queue_refresh
 from web.sessions import end_session, ensure_session, require_user
@@ -97,25 +97,37 @@ def refresh(session: Session):
 @require_user(csrf=True)
 def logout(session: Session):
     ctx = web_context()
+    store = ctx.store
     mid = session.mid
-    if ctx.store.toview.added(mid):
-        # Entries we put in 稍后再看 go first, and removing them needs the credentials and
-        # the record: the worker does it (rate-limited), then logs out of bilibili and
-        # deletes everything. Here the user is logged out of this site at once.
-        token = ctx.store.begin_leaving(mid)
+    # Under the 稍后再看 writer's lock, so no delivery adds entries while the data goes.
+    with store.toview.writing(mid) as quiet:
+        if quiet and not store.toview.added(mid):
+            _log_out_now(ctx, mid)
+            end_session()
+            return "", 204
+    # Entries of ours to take back first, or a delivery writing right now: the worker
+    # finishes (rate-limited, with a snapshot of this login), then forgets the user.
+    token = store.begin_leaving(mid)
+    try:
         ctx.queue.logout_user(mid, token)
-        end_session()
-        return "", 204
+    except Exception as exc:  # noqa: BLE001 - any broker trouble: nothing changed yet
+        store.leaving.clear(mid, token)
+        log.warning("logout of %s not queued: %s", mid, type(exc).__name__)
+        raise ApiError(503, "暂时无法退出登录，请稍后再试") from None
+    store.leave(mid)
+    end_session()
+    return "", 204
+
+
+def _log_out_now(ctx: WebContext, mid: int) -> None:
     try:
         saved = ctx.store.credentials.load(mid)
         if saved is not None:
             ctx.login.logout(Credentials(saved.cookies, saved.refresh_token))
-    except (errors.BiliError, DecryptionError) as exc:
+    except (errors.BiliError, ValueError) as exc:  # DecryptionError, StoredValueError
         # Local data goes regardless: the user asked to be forgotten.
         log.warning("bilibili logout for %s failed: %s", mid, type(exc).__name__)
     ctx.store.forget_user(mid)
-    end_session()
-    return "", 204
 
 
 @bp.get("/healthz")

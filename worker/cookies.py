@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from bilibili import errors
 from bilibili.login import Credentials
@@ -41,16 +42,24 @@ def daily_check(ctx: Context, mid: int, creds: Credentials) -> Credentials:
     return creds
 
 
-def revive(ctx: Context, mid: int, creds: Credentials) -> Credentials:
-    """After -101: one refresh attempt; NotLoggedIn when the login is really dead."""
+def revive(ctx: Context, mid: int, creds: Credentials, *,
+           save: Callable[[Credentials], None] | None = None) -> Credentials:
+    """After -101: one refresh attempt; NotLoggedIn when the login is really dead.
+    ``save`` keeps the rotated login somewhere else than the user's record (a logout's
+    snapshot)."""
     try:
-        return _rotate(ctx, mid, creds)
+        return _rotate(ctx, mid, creds, save=save)
     except (errors.NotLoggedIn, errors.BadRequest, errors.CsrfMismatch) as exc:
         raise errors.NotLoggedIn(f"cookie refresh failed ({type(exc).__name__})") from None
 
 
-def _rotate(ctx: Context, mid: int, creds: Credentials) -> Credentials:
-    fresh = ctx.refresher.refresh(creds.cookies, creds.refresh_token)
-    ctx.store.credentials.save(mid, fresh.cookies, fresh.refresh_token)
+def _rotate(ctx: Context, mid: int, creds: Credentials, *,
+            save: Callable[[Credentials], None] | None = None) -> Credentials:
+    def keep(fresh: Credentials) -> None:
+        ctx.store.credentials.save(mid, fresh.cookies, fresh.refresh_token)
+
+    # Saved the moment cookie/refresh answers, before confirm/refresh: the old
+    # refresh_token is spent by then, so a crash in between must not lose the new one.
+    fresh = ctx.refresher.refresh(creds.cookies, creds.refresh_token, on_refreshed=save or keep)
     log.info("user %s: bilibili cookies rotated", mid)
     return fresh

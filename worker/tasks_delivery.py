@@ -8,6 +8,7 @@ refresh. Arguments are a mid (and a date or token), never a cookie or a URL.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from celery import shared_task
 
@@ -45,17 +46,31 @@ def deliver_user(self, mid: int, day: str) -> None:
         if not held:
             log.info("user %s: another task writes to 稍后再看; delivery skipped", mid)
             return
+        # Logout takes this lock too (or leaves the rest to logout_user, which waits for
+        # it): asked again under the lock, and before every write, so nothing is added or
+        # recorded for a user who is gone or going.
+        if not still_here(ctx, mid):
+            return
         try:
-            report = delivery.deliver(ctx, mid, day)
+            report = delivery.deliver(ctx, mid, day, keep_going=lambda: still_here(ctx, mid))
         except delivery.LoginExpired:
             _login_expired(ctx, mid)
             return
         except Exception:  # noqa: BLE001 - a bug here must not touch the picks
             log.exception("user %s: 稍后再看 delivery failed", mid)
-            ctx.store.toview.set_error(mid, "添加到稍后再看时出错，下次刷新时再试")
+            if still_here(ctx, mid):
+                ctx.store.toview.set_error(mid, "添加到稍后再看时出错，下次刷新时再试")
             return
+    if report.stopped:
+        log.info("user %s: logged out during 稍后再看 delivery; stopped", mid)
+        return
     log.info("user %s: 稍后再看 +%d -%d (kept %d)%s", mid, len(report.added),
              len(report.removed), len(report.kept), " with an error" if report.error else "")
+
+
+def still_here(ctx: Context, mid: int) -> bool:
+    """Logged in, and no logout pending: writes for this user are still wanted."""
+    return ctx.store.users.is_active(mid) and ctx.store.leaving.token(mid) is None
 
 
 def _login_expired(ctx: Context, mid: int) -> None:
@@ -109,36 +124,56 @@ def toview_undo(self, mid: int) -> None:
             ctx.store.toview.set_error(mid, "撤销未能开始（另一项写入一直未结束），请稍后再试")
             return
         try:
-            delivery.undo(ctx, mid)
+            delivery.undo(ctx, mid, keep_going=lambda: still_here(ctx, mid))
         except delivery.LoginExpired:
             _login_expired(ctx, mid)
 
 
 @shared_task(bind=True, name="bilirec.logout_user", acks_late=True)
 def logout_user(self, mid: int, token: str) -> None:
-    """The rest of a logout whose user had entries of ours in 稍后再看: remove them (the
-    record stays until this is done), log out of bilibili, then forget the user."""
+    """The rest of a logout whose user had entries of ours in 稍后再看 (or a delivery
+    running): remove them, log out of bilibili, then forget the user. It works with the
+    login snapshotted when the logout began, and stops (nothing more removed, no bilibili
+    exit, nothing forgotten) once a new login has cancelled it."""
     ctx = _ctx(self)
     store = ctx.store
-    if store.leaving_token(mid) != token:
-        return  # done already, or an older logout
-    if store.users.is_active(mid):
-        store.clear_leaving(mid)  # logged in again meanwhile: nothing to take back
-        return
+
+    def pending() -> bool:
+        return store.leaving.token(mid) == token
+
+    if not pending():
+        return  # done already, an older logout, or cancelled by a new login
     with store.toview.writing(mid, wait_s=300):
-        try:
-            delivery.undo(ctx, mid)
-        except delivery.LoginExpired:
-            log.info("user %s: login dead at logout; 稍后再看 entries left", mid)
-        except Exception:  # noqa: BLE001 - the user asked to be forgotten regardless
-            log.exception("user %s: taking back 稍后再看 at logout failed", mid)
+        # A delivery still holding the lock after the wait stops at its next write.
+        _take_back(ctx, mid, token, pending)
+    if not pending():
+        log.info("user %s: logged in again during logout; bilibili session kept", mid)
+        return
     try:
-        saved = store.credentials.load(mid)
+        saved = store.leaving.credentials(mid)
         if saved is not None:
             ctx.login.logout(Credentials(saved.cookies, saved.refresh_token))
     except (errors.BiliError, ValueError) as exc:  # DecryptionError is a ValueError
         log.warning("bilibili logout for %s failed: %s", mid, type(exc).__name__)
     except Exception as exc:  # noqa: BLE001 - network trouble: local data goes anyway
         log.warning("bilibili logout for %s failed: %s", mid, type(exc).__name__)
-    if not store.users.is_active(mid):
-        store.forget_user(mid)
+    if not store.finish_leaving(mid, token):
+        log.info("user %s: logged in again during logout; data kept", mid)
+
+
+def _take_back(ctx: Context, mid: int, token: str, pending: Callable[[], bool]) -> None:
+    store = ctx.store
+    try:
+        saved = store.leaving.credentials(mid)
+        if saved is None:
+            return  # no login to remove anything with
+        delivery.undo(
+            ctx, mid, creds=Credentials(saved.cookies, saved.refresh_token),
+            # A rotation spends the snapshot's refresh_token: keep the new one there.
+            save=lambda c: store.leaving.save_credentials(mid, token, c.cookies,
+                                                          c.refresh_token),
+            keep_going=pending)
+    except delivery.LoginExpired:
+        log.info("user %s: login dead at logout; 稍后再看 entries left", mid)
+    except Exception:  # noqa: BLE001 - the user asked to be forgotten regardless
+        log.exception("user %s: taking back 稍后再看 at logout failed", mid)
