@@ -7,6 +7,7 @@ item without any usable id is dropped, everything else is kept with ``None``/``"
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,8 +46,17 @@ def as_int(value: Any) -> int | None:
     return None
 
 
+# What XML 1.0 cannot carry (C0 controls but tab/newline/return, lone surrogates, U+FFFE,
+# U+FFFF). bilibili lets uploaders put them in titles and names; one in a stored title
+# would break the user's Atom feed for as long as the pick is kept, so none gets in.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def as_str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    """A text field of bilibili's answer (never None), stripped of what XML forbids."""
+    if not isinstance(value, str):
+        return ""
+    return _NOT_XML.sub("", value) if _NOT_XML.search(value) else value
 
 
 def as_dict(value: Any) -> Mapping[str, Any]:
