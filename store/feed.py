@@ -17,31 +17,52 @@ def _hash(token: str) -> str:
 
 
 class FeedTokens:
+    """Each change reads the current token and replaces it in one optimistic transaction
+    (WATCH): two rotations at once (two tabs, a double click), or a rotation during
+    logout, never leave a second working token behind that nothing points to."""
+
     def __init__(self, r: redis.Redis) -> None:
         self._r = r
 
     def token(self, mid: int) -> str:
-        """The user's token, made on first use."""
+        """The user's token, made on first use (by whichever of two first uses wins)."""
         raw = self._r.get(keys.feed_token(mid))
-        return raw.decode() if raw else self.rotate(mid)
+        return raw.decode() if raw else self._replace(mid, only_if_none=True)
 
     def rotate(self, mid: int) -> str:
         """A new token; the old one stops working at once."""
-        token = secrets.token_urlsafe(24)
-        old = self._r.get(keys.feed_token(mid))
-        with self._r.pipeline(transaction=True) as pipe:
-            if old:
-                pipe.delete(keys.feed_owner(_hash(old.decode())))
-            pipe.set(keys.feed_owner(_hash(token)), mid)
-            pipe.set(keys.feed_token(mid), token)
-            pipe.execute()
-        return token
+        return self._replace(mid)
 
     def owner(self, token: str) -> int | None:
         raw = self._r.get(keys.feed_owner(_hash(token)))
         return int(raw) if raw else None
 
     def revoke(self, mid: int) -> None:
-        old = self._r.get(keys.feed_token(mid))
-        if old:
-            self._r.delete(keys.feed_owner(_hash(old.decode())), keys.feed_token(mid))
+        self._replace(mid, new=None)
+
+    def _replace(self, mid: int, *, new: str | None | bool = True,
+                 only_if_none: bool = False) -> str:
+        """Swap the user's token (and its lookup key) for ``new`` (True: a fresh one;
+        None: none); returns the token in force afterwards ("" when revoked)."""
+        key = keys.feed_token(mid)
+        token = secrets.token_urlsafe(24) if new is True else new
+        with self._r.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    old = pipe.get(key)
+                    if old and only_if_none:
+                        pipe.unwatch()
+                        return old.decode()
+                    pipe.multi()
+                    if old:
+                        pipe.delete(keys.feed_owner(_hash(old.decode())))
+                    if token:
+                        pipe.set(keys.feed_owner(_hash(token)), mid)
+                        pipe.set(key, token)
+                    else:
+                        pipe.delete(key)
+                    pipe.execute()
+                    return token or ""
+                except redis.WatchError:
+                    continue

@@ -88,3 +88,33 @@ def test_one_read_without_a_user_session(store):
     garbage = store.sessions.create(8)
     store.redis.set(keys.session(hashlib.sha256(garbage.sid.encode()).hexdigest()), b"{oops")
     assert store.views.get_for_session(garbage.sid, "latest") == (None, None, "0")
+
+
+def test_concurrent_rotations_leave_one_working_token_and_logout_removes_it(store, redis_url):
+    """Two rotations at once (two tabs, a double click) used to both delete the old
+    lookup key and each write its own: one token outlived logout. Many at once here."""
+    import threading  # noqa: PLC0415
+
+    from store import Store  # noqa: PLC0415
+    from tests.conftest import TEST_SECRET  # noqa: PLC0415
+
+    mid = 31
+    store.feed.token(mid)
+    clients = [Store.connect(redis_url, TEST_SECRET) for _ in range(8)]
+    start = threading.Barrier(len(clients))
+
+    def rotate_many(s) -> None:  # noqa: ANN001
+        start.wait()
+        for _ in range(40):
+            s.feed.rotate(mid)
+
+    threads = [threading.Thread(target=rotate_many, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    owners = list(store.redis.scan_iter(match="feed:*"))
+    assert len(owners) == 1
+    assert store.feed.owner(store.feed.token(mid)) == mid
+    store.feed.revoke(mid)
+    assert not list(store.redis.scan_iter(match="feed:*"))
