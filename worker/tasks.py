@@ -29,6 +29,11 @@ from worker.tasks_delivery import deliver_user, wants_delivery
 
 log = logging.getLogger(__name__)
 
+# A refresh that could not be queued (broker down) waits this long in the store, without
+# the lock, for beat's retry tick to send it again.
+QUEUE_RETRY_S = 60.0
+NOT_ALLOWED = "该账号不在本站允许的名单中，已停止刷新"
+
 def _ctx(task) -> Context:  # noqa: ANN001 - a bound Celery task
     return context_for(task.app.conf.bilirec_settings)
 
@@ -44,6 +49,9 @@ def _still_wanted(ctx: Context, mid: int, token: str) -> bool:
     """False (lock freed) once the user logged out or their login expired, and False when
     another refresh holds the lock now. After a logout mid-step, whatever the step wrote
     since is deleted again."""
+    if not allowed(ctx, mid):
+        ctx.store.locks.release(mid, token)
+        return False
     if not ctx.store.users.is_active(mid):
         if ctx.store.users.get(mid) is None:
             ctx.store.forget_user(mid)
@@ -86,6 +94,34 @@ def _guarded(task, ctx: Context, mid: int, token: str,  # noqa: ANN001 - a bound
     except Exception:
         log.exception("user %s: refresh step failed", mid)
         _finish(ctx, mid, token, idle_state(ctx, mid), "生成推荐时出错，下次刷新会再试")
+
+
+def allowed(ctx: Context, mid: int) -> bool:
+    """BILIREC_ALLOWED_MIDS, asked at every refresh, not only at login: a mid taken off
+    the list stops being refreshed (kept like an expired login, until it logs out)."""
+    if ctx.settings.mid_allowed(mid):
+        return True
+    if ctx.store.users.is_active(mid):
+        log.warning("user %s: not in BILIREC_ALLOWED_MIDS any more; refreshes stop", mid)
+        ctx.store.users.deactivate(mid)
+        ctx.store.status.set(mid, "error", message=NOT_ALLOWED)
+    return False
+
+
+def send_refresh(ctx: Context, mid: int, token: str, *, queue: str = SYNC_QUEUE,
+                 attempt: int = 0) -> bool:
+    """Queue the sync step holding ``token``. When the broker refuses, the lock is freed
+    (no message exists to release it: it would stay held for hours) and the refresh waits
+    in the store for beat's retry tick, which retakes a free lock with the same token."""
+    try:
+        refresh_user.apply_async(args=[mid, token, attempt], queue=queue)
+        return True
+    except Exception as exc:  # noqa: BLE001 - any broker failure: never strand the lock
+        log.warning("user %s: refresh not queued (%s); retried by the retry tick", mid,
+                    type(exc).__name__)
+        ctx.store.locks.release(mid, token)
+        ctx.store.retries.schedule(mid, token, delay_s=QUEUE_RETRY_S, attempt=attempt)
+        return False
 
 
 def idle_state(ctx: Context, mid: int) -> str:
@@ -214,7 +250,7 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict) -> None:
     if info.get("backfill"):
         token = store.locks.acquire(mid)
         if token is not None:
-            refresh_user.apply_async(args=[mid, token], queue=SYNC_QUEUE)
+            send_refresh(ctx, mid, token)
 
 
 def _ready_message(state, info: dict) -> str:  # noqa: ANN001
@@ -244,14 +280,16 @@ def refresh_hot(self) -> dict:
 @shared_task(bind=True, name="bilirec.refresh_all")
 def refresh_all(self) -> int:
     """Beat's daily fan-out: one refresh per active user; users already refreshing are skipped."""
-    store = _ctx(self).store
+    ctx = _ctx(self)
+    store = ctx.store
     queued = 0
     for mid in store.users.active_mids():
+        if not allowed(ctx, mid):
+            continue
         token = store.locks.acquire(mid)
         if token is None:
             continue
         store.status.set(mid, "queued", message="每日刷新已排队")
-        refresh_user.apply_async(args=[mid, token], queue=SYNC_QUEUE)
-        queued += 1
+        queued += send_refresh(ctx, mid, token)
     log.info("daily refresh queued for %d users", queued)
     return queued

@@ -11,7 +11,7 @@ from celery import shared_task
 from worker.app import SYNC_FIRST_QUEUE, SYNC_QUEUE
 from worker.context import context_for
 from worker.sync import listing_complete
-from worker.tasks import idle_state, refresh_all, refresh_hot, refresh_user
+from worker.tasks import allowed, idle_state, refresh_all, refresh_hot, send_refresh
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +49,12 @@ def retry_tick(self) -> int:
     (see ``worker.lease``). Each wait is claimed once, so duplicate ticks are harmless."""
     ctx = context_for(self.app.conf.bilirec_settings)
     store = ctx.store
-    mids = list(store.users.active_mids())
+    mids = [mid for mid in store.users.active_mids() if allowed(ctx, mid)]
     due = store.retries.claim_due(mids)
     for wait in due:
         # A user still reading their first listing keeps the first-sync queue's priority.
         queue = SYNC_QUEUE if listing_complete(store, wait.mid) else SYNC_FIRST_QUEUE
-        refresh_user.apply_async(args=[wait.mid, wait.token, wait.attempt], queue=queue)
+        send_refresh(ctx, wait.mid, wait.token, queue=queue, attempt=wait.attempt)
     for mid in mids:
         status = store.status.get(mid)
         if status is None or not status.step or store.locks.held(mid):
