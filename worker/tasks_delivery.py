@@ -42,6 +42,8 @@ def deliver_user(self, mid: int, day: str) -> None:
     if not ctx.store.users.is_active(mid):
         return
     _push_picks(ctx, mid, day)
+    if _forgotten_meanwhile(ctx, mid):
+        return
     with ctx.store.toview.writing(mid) as held:
         if not held:
             log.info("user %s: another task writes to 稍后再看; delivery skipped", mid)
@@ -66,6 +68,15 @@ def deliver_user(self, mid: int, day: str) -> None:
         return
     log.info("user %s: 稍后再看 +%d -%d (kept %d)%s", mid, len(report.added),
              len(report.removed), len(report.kept), " with an error" if report.error else "")
+
+
+def _forgotten_meanwhile(ctx: Context, mid: int) -> bool:
+    """A logout that finished while the message was being sent: the push result was
+    written after the user's data went, so it goes too (as a refresh step does)."""
+    if ctx.store.users.is_active(mid) or ctx.store.users.get(mid) is not None:
+        return False
+    ctx.store.forget_user(mid)
+    return True
 
 
 def still_here(ctx: Context, mid: int) -> bool:
@@ -113,6 +124,7 @@ def push_test(self, mid: int) -> None:
     target = ctx.store.push.target(mid)
     if target is not None:
         _send(ctx, mid, target, push.test_message(target.page_url), "test")
+        _forgotten_meanwhile(ctx, mid)
 
 
 @shared_task(bind=True, name="bilirec.toview_undo", acks_late=True)

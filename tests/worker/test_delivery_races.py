@@ -192,3 +192,62 @@ def test_unreadable_credentials_do_not_stop_a_logout(world, store, web_of):
     web = web_of(settings)
     assert log_out(web.url, store, mid).status_code == 204
     assert not user_keys(store, mid) and mid not in store.users.active_mids()
+
+
+class HeldReceiver:
+    """A loopback webhook that holds each message until released."""
+
+    def __init__(self) -> None:
+        import threading  # noqa: PLC0415
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: PLC0415
+
+        self.arrived, self.release = threading.Event(), threading.Event()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                outer.arrived.set()
+                outer.release.wait(20)
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args) -> None:  # noqa: ANN002 - quiet
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.release.set()
+        self._server.shutdown()
+
+
+@pytest.mark.integration
+def test_logout_while_the_morning_message_is_sent_leaves_nothing(world, store, web_of):
+    from store.push import PushTarget  # noqa: PLC0415
+
+    settings, control = world
+    settings = replace(settings, push_timeout_s=20.0)
+    mid = 10003
+    setup(world, store, mid)
+    store.toview.save_settings(mid, enabled=False)
+    receiver = HeldReceiver()
+    store.push.save(mid, PushTarget("json", f"{receiver.url}/hook", "http://127.0.0.1/"))
+    web = web_of(settings)
+    worker = start_worker(settings, "sync_first,sync")
+    try:
+        Celery("test", broker=settings.redis_url).send_task(
+            "bilirec.deliver_user", args=[mid, DAY], queue="sync")
+        assert receiver.arrived.wait(30)
+        assert log_out(web.url, store, mid).status_code == 204
+        assert not user_keys(store, mid)
+        receiver.release.set()
+        wait_for(lambda: succeeded(worker, "bilirec.deliver_user"), what="the delivery's end")
+    finally:
+        stop_worker(worker)
+        receiver.stop()
+    assert not user_keys(store, mid)  # before: the push result and the day sent stayed
