@@ -224,3 +224,19 @@ def test_refresh_of_an_expired_session_with_the_simulator(simulator_url, sim):
     refresher = CookieRefresher(transport_, retry=fast_retry())
     with pytest.raises(errors.NotLoggedIn):
         refresher.needs_refresh(creds.cookies)
+
+
+def test_the_new_login_is_handed_over_before_confirm_is_sent():
+    """The old refresh_token is spent once cookie/refresh answers: the caller gets the new
+    login then, so a crash (or a -101) at confirm/refresh cannot lose it."""
+    fake = FakeBili()
+    fake.on(REFRESH, Canned(json.loads(ex.COOKIE_REFRESH), set_cookies=NEW_COOKIES))
+    fake.on(CONFIRM, err(-101))
+    correspond_route(fake, Canned(PAGE))
+    handed: list[tuple[int, str]] = []
+    with pytest.raises(errors.NotLoggedIn):
+        make(fake).refresh(USER, "old-token",
+                           on_refreshed=lambda c: handed.append((len(fake.sent),
+                                                                 c.refresh_token)))
+    assert handed == [(2, "ae1bd1149b56af9743ffe7bbbeff3e51")]  # page, refresh; no confirm
+    assert len(fake.sent) == 3
