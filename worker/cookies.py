@@ -57,6 +57,12 @@ def _rotate(ctx: Context, mid: int, creds: Credentials, *,
             save: Callable[[Credentials], None] | None = None) -> Credentials:
     def keep(fresh: Credentials) -> None:
         ctx.store.credentials.save(mid, fresh.cookies, fresh.refresh_token)
+        # A logout pending since a step began works with a snapshot of this login, whose
+        # refresh_token this rotation just spent: the snapshot follows.
+        leaving = ctx.store.leaving.token(mid)
+        if leaving is not None:
+            ctx.store.leaving.save_credentials(mid, leaving, fresh.cookies,
+                                               fresh.refresh_token)
 
     # Saved the moment cookie/refresh answers, before confirm/refresh: the old
     # refresh_token is spent by then, so a crash in between must not lose the new one.

@@ -251,3 +251,20 @@ def test_logout_while_the_morning_message_is_sent_leaves_nothing(world, store, w
         stop_worker(worker)
         receiver.stop()
     assert not user_keys(store, mid)  # before: the push result and the day sent stayed
+
+
+def test_a_rotation_during_a_pending_logout_updates_its_snapshot(world, store):
+    """A refresh step already running when logout began may rotate the cookies: the
+    logout's snapshot follows, or its removals would go out with a spent login."""
+    from worker.context import context_for  # noqa: PLC0415
+    from worker.cookies import load_credentials, revive  # noqa: PLC0415
+
+    settings, control = world
+    mid = log_in_directly(settings, control, store, 10005)
+    token = store.begin_leaving(mid)
+    ctx = context_for(settings)
+    fresh = revive(ctx, mid, load_credentials(ctx, mid))
+    snapshot = store.leaving.credentials(mid)
+    assert snapshot.refresh_token == fresh.refresh_token
+    assert alive_at_bilibili(settings, snapshot.cookies)
+    assert store.leaving.token(mid) == token
