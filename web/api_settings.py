@@ -5,6 +5,7 @@ and queues tasks: it never calls bilibili or the push URL here."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -12,12 +13,16 @@ from flask import Blueprint, jsonify, request
 from store import Session
 from store.delivery import COUNT_MAX, COUNT_MIN
 from store.push import KINDS, PushTarget, url_problem
+from store.push_address import url_address_problem
 from web.api_feed import feed_url, public_base
 from web.context import web_context
 from web.errors import ApiError
 from web.sessions import require_user
 
 bp = Blueprint("settings", __name__)
+
+PUSH_TEST_WINDOW_S = 60
+SAVE_RESOLVE_S = 3.0  # a save waits at most this long for DNS
 
 
 def settings_json(mid: int) -> dict[str, Any]:
@@ -109,10 +114,16 @@ def _push_change(mid: int, value: Any) -> PushTarget | None:
         raise ApiError(400, "push.kind 只能是 " + "、".join(KINDS))
     if not isinstance(url, str):
         raise ApiError(400, "push.url 应为推送服务给你的完整地址")
-    problem = url_problem(kind, url.strip())
+    url = url.strip()
+    settings = web_context().settings
+    # The form, then where it leads: resolved here so the user hears at once that a URL
+    # names this host or its network; the worker checks again before every connect.
+    problem = url_problem(kind, url) or url_address_problem(
+        url, allow_private=settings.push_allow_private,
+        timeout_s=min(settings.push_timeout_s, SAVE_RESOLVE_S))
     if problem:
         raise ApiError(400, problem)
-    return PushTarget(kind=kind, url=url.strip(), page_url=public_base() + "/")
+    return PushTarget(kind=kind, url=url, page_url=public_base() + "/")
 
 
 @bp.post("/api/push/test")
@@ -121,8 +132,14 @@ def push_test(session: Session):
     ctx = web_context()
     if ctx.store.push.target(session.mid) is None:
         raise ApiError(409, "还没有设置推送地址")
-    if not ctx.store.limits.allow_user("push_test", session.mid, limit=10, window_s=60):
-        raise ApiError(429, "测试消息发送太频繁了，请稍后再试")
+    if not ctx.store.limits.allow_user("push_test", session.mid,
+                                       limit=ctx.settings.push_tests_per_min,
+                                       window_s=PUSH_TEST_WINDOW_S):
+        resp = jsonify(error="测试消息发送太频繁了，请稍后再试")
+        # The counter is a fixed window: free again when this one ends.
+        wait = PUSH_TEST_WINDOW_S - int(time.time()) % PUSH_TEST_WINDOW_S
+        resp.headers["Retry-After"] = str(wait)
+        return resp, 429
     ctx.queue.push_test(session.mid)
     return jsonify(queued=True), 202
 
