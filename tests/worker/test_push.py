@@ -28,8 +28,10 @@ from markdown_it import MarkdownIt
 from store.push import PushTarget
 from store.push_address import address_problem, url_address_problem
 from tests.conftest import wait_for
+from tests.web.helpers import redis_values
 from tests.worker.receiver import Receiver, Trickler
 from worker import push, push_http
+from worker.app import create_celery
 
 DOC = {"date": "2026-12-01", "hot": [
     {"bvid": "BV17x411w7KC", "title": "热门一", "author": {"name": "UP甲"}, "rating": 80},
@@ -358,3 +360,34 @@ def test_test_and_dead_login_messages_link_only_the_page():
         rendered = MarkdownIt("commonmark").render(msg.markdown())
         assert re.findall(r'href="([^"]*)"', rendered) == [PAGE]
     assert "登录已失效" in push.login_expired_message(PAGE).title
+
+
+# -- a dead login -----------------------------------------------------------------------------
+
+def test_a_dead_login_is_noted_and_pushed_once_per_expiry(settings, store, redis_client):
+    from store import UserProfile  # noqa: PLC0415
+    from worker.context import context_for  # noqa: PLC0415
+    from worker.cookies import mark_login_expired  # noqa: PLC0415
+
+    create_celery(settings)  # the current app: the push task goes to this test's Redis
+    ctx = context_for(settings)
+
+    def queued() -> int:
+        return len([m for m in redis_values(redis_client, b"push")
+                    if b"bilirec.push_login_expired" in m])
+
+    store.users.activate(UserProfile(7, "u", logged_in_at=1000.0))
+    store.push.save(7, PushTarget("json", "https://example.org/hook"))
+    for _ in range(3):  # the refresh, the delivery, the next day's check: all find it dead
+        mark_login_expired(ctx, 7)
+    assert not store.users.is_active(7) and store.status.get(7).state == "login_expired"
+    assert [n.login_at for n in store.feed.notices(7)] == [1000.0] and queued() == 1
+    # Logged in again, and that login dies too: a new expiry, told again.
+    store.users.activate(UserProfile(7, "u", logged_in_at=2000.0))
+    mark_login_expired(ctx, 7)
+    assert [n.login_at for n in store.feed.notices(7)] == [2000.0, 1000.0] and queued() == 2
+    # Without a push target the feed still tells it; nothing is queued.
+    store.users.activate(UserProfile(8, "v", logged_in_at=3000.0))
+    mark_login_expired(ctx, 8)
+    assert len(store.feed.notices(8)) == 1 and queued() == 2
+    context_for.cache_clear()
