@@ -21,8 +21,9 @@ from web.sessions import require_user
 
 bp = Blueprint("settings", __name__)
 
-PUSH_TEST_WINDOW_S = 60
-SAVE_RESOLVE_S = 3.0  # a save waits at most this long for DNS
+WINDOW_S = 60
+SAVE_RESOLVE_S = 2.0  # a save waits at most this long for DNS
+PUSH_SAVES_PER_MIN = 10
 
 
 def settings_json(mid: int) -> dict[str, Any]:
@@ -70,6 +71,10 @@ def post_settings(session: Session):
     if not isinstance(body, dict) or set(body) - {"toview", "push"}:
         raise ApiError(400, '请求体应为 JSON：{"toview": {"enabled", "count"}, '
                             '"push": {"kind", "url"} 或 null} 中的任意部分')
+    if isinstance(body.get("push"), dict) and not _limit(session.mid, "push_save",
+                                                         PUSH_SAVES_PER_MIN):
+        # Each save resolves the URL's host name (up to SAVE_RESOLVE_S of a web thread).
+        return _too_often("推送地址修改太频繁了，请稍后再试")
     # Everything is checked before anything is written: a bad value changes nothing.
     toview = _toview_change(body["toview"]) if "toview" in body else None
     push = _push_change(session.mid, body["push"]) if "push" in body else None
@@ -132,16 +137,21 @@ def push_test(session: Session):
     ctx = web_context()
     if ctx.store.push.target(session.mid) is None:
         raise ApiError(409, "还没有设置推送地址")
-    if not ctx.store.limits.allow_user("push_test", session.mid,
-                                       limit=ctx.settings.push_tests_per_min,
-                                       window_s=PUSH_TEST_WINDOW_S):
-        resp = jsonify(error="测试消息发送太频繁了，请稍后再试")
-        # The counter is a fixed window: free again when this one ends.
-        wait = PUSH_TEST_WINDOW_S - int(time.time()) % PUSH_TEST_WINDOW_S
-        resp.headers["Retry-After"] = str(wait)
-        return resp, 429
+    if not _limit(session.mid, "push_test", ctx.settings.push_tests_per_min):
+        return _too_often("测试消息发送太频繁了，请稍后再试")
     ctx.queue.push_test(session.mid)
     return jsonify(queued=True), 202
+
+
+def _limit(mid: int, name: str, per_min: int) -> bool:
+    return web_context().store.limits.allow_user(name, mid, limit=per_min, window_s=WINDOW_S)
+
+
+def _too_often(message: str):  # noqa: ANN202 - a Flask response and its status
+    resp = jsonify(error=message)
+    # The counters are fixed windows: free again when this one ends.
+    resp.headers["Retry-After"] = str(WINDOW_S - int(time.time()) % WINDOW_S)
+    return resp, 429
 
 
 @bp.post("/api/toview/undo")

@@ -151,3 +151,16 @@ def test_csrf_and_login_are_required(web, sim):
         assert http.post(f"{web.url}{path}", json={}, timeout=10).status_code == 403
         anon = http.__class__()
         assert anon.post(f"{web.url}{path}", json={}, timeout=10).status_code == 401
+
+
+def test_push_url_saves_are_limited(web, sim):
+    """Each save looks the host name up (a web thread waits for DNS): 10 a minute."""
+    http, session = log_in(web.url, sim)
+    body = {"push": {"kind": "json", "url": "https://example.org/hook"}}
+    answers = [post(web, http, session, body) for _ in range(11)]
+    if answers[-1].status_code == 200:  # the minute turned meanwhile
+        answers.append(post(web, http, session, body))
+    assert all(a.status_code == 200 for a in answers[:10])
+    assert answers[-1].status_code == 429 and int(answers[-1].headers["Retry-After"]) <= 60
+    # Other settings are not limited by it.
+    assert post(web, http, session, {"toview": {"enabled": True}}).status_code == 200
