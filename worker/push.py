@@ -1,5 +1,5 @@
-"""Push messages to a user's webhook: the morning's picks, or a test message, in the
-format of the service they chose.
+"""Push messages to a user's webhook: the morning's picks, a test message, or the one
+message saying the bilibili login has ended, in the format of the service they chose.
 
 Request shapes (checked against each service's docs and client code):
 - ``json``: POST ``application/json`` ``{kind, title, body, url, date, picks: [...]}``.
