@@ -302,7 +302,7 @@ def test_a_trickling_answer_ends_at_the_deadline(mode, kind):
             send(PushTarget(kind, slow.url + path), push.test_message(PAGE), timeout_s=1.5)
         took = time.monotonic() - started
         assert failed.value.outcome == "timeout" and "超时" in str(failed.value)
-        assert 1.4 < took < 2.5, took
+        assert 1.4 < took < 3.5, took  # the trickle would go on for 12 s
         conn = wait_for(lambda: [c for c in slow.connections if c.closed_at], timeout_s=5,
                         what="the receiver to see the hang-up")[0]
         assert conn.closed_at - conn.accepted_at < 3.0
@@ -322,7 +322,7 @@ def test_an_endless_answer_is_read_only_up_to_the_cap():
         # Not JSON within the cap: a 2xx is enough, and it is quick.
         assert send(PushTarget("serverchan", flood.url + "/KEY.send"),
                     push.test_message(PAGE)) == 1
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 5
         # The client hung up after its 4 KiB: the receiver got rid of no more than the
         # socket buffers hold, not its 64 MB (reading the whole answer takes it all).
         conns = wait_for(lambda: len([c for c in flood.connections if c.closed_at]) == 2
