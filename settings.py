@@ -107,10 +107,15 @@ class Settings:
     # lock whose holder died is free again after it (the 3 h TTL covers queueing only).
     # Shorter than the visibility timeout, so a killed step's redelivery finds it expired.
     refresh_lease_s: float = 600.0
-    # Push messages (webhooks): each attempt's timeout, and the wait before each of the
-    # two retries after a network error or a 5xx.
+    # Push messages (webhooks): each attempt's whole exchange, connect to last byte, and
+    # the wait before each of the two retries after a failed connection, 429 or a 5xx.
     push_timeout_s: float = 10.0
     push_retry_delay_s: float = 5.0
+    # Push URLs may name loopback and private (RFC 1918, ULA) addresses, e.g. a LAN ntfy;
+    # link-local, unspecified, multicast and reserved ones never (store.push_address).
+    push_allow_private: bool = False
+    # Test messages a user may ask for per minute (POST /api/push/test).
+    push_tests_per_min: int = 3
     public_url: str = ""  # empty: absolute links use the address the request came to
     image_origin: str = ""  # one more origin covers may come from (the compose demo)
 
@@ -218,6 +223,8 @@ class Settings:
             push_retry_delay_s=reader.number(
                 "PUSH_RETRY_DELAY_S", cls.push_retry_delay_s, zero=True
             ),
+            push_allow_private=reader.flag("PUSH_ALLOW_PRIVATE", cls.push_allow_private),
+            push_tests_per_min=reader.count("PUSH_TESTS_PER_MIN", cls.push_tests_per_min),
             public_url=reader.optional_url("PUBLIC_URL"),
             image_origin=reader.optional_url("IMAGE_ORIGIN"),
         )

@@ -15,7 +15,7 @@ CACHE=${BILIREC_DOCKER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bilirec/docker}
 PROJECT=${BILIREC_CHECK_PROJECT:-bilirec-check}
 # The demo's files, as in `make compose-demo`; only the project name is the check's own.
 COMPOSE=(docker-compose -p "$PROJECT" -f docker-compose.yml -f docker-compose.demo.yml)
-STACK=(redis web worker-sync worker-ml beat)  # the real stack: Redis and the Procfile
+STACK=(redis web worker-sync worker-push worker-ml beat)  # the real stack: Redis and the Procfile
 SERVICES=(simulator "${STACK[@]}")
 # docker-compose 1.29 builds through the Docker API (classic builder): no buildx needed.
 export COMPOSE_DOCKER_CLI_BUILD=0 DOCKER_BUILDKIT=0

@@ -1,11 +1,13 @@
-"""Each user's secret Atom feed token. Only a hash of the token finds its owner, so a
-rotated or forgotten token answers nothing; the user's own copy (to show the URL) sits
-under their prefix and goes with logout."""
+"""Each user's secret Atom feed: its token and the notices shown at its top. Only a hash
+of the token finds its owner, so a rotated or forgotten token answers nothing; the user's
+own copy (to show the URL) and the notices sit under their prefix and go with logout."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from dataclasses import dataclass
 
 import redis
 
@@ -14,6 +16,17 @@ from store import keys
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+NOTICE_DAYS = 30  # as long as a day's picks stay in the feed
+NOTICES_KEPT = 10
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # "login_expired"
+    at: float  # when it happened
+    login_at: float  # the login it is about (its logged_in_at)
 
 
 class FeedTokens:
@@ -66,3 +79,29 @@ class FeedTokens:
                     return token or ""
                 except redis.WatchError:
                     continue
+
+    def note_login_expired(self, mid: int, *, login_at: float, at: float) -> bool:
+        """Record that the login begun at ``login_at`` has ended; True only the first time
+        for that login (one entry and one message per expiry, whoever notices it again)."""
+        key = keys.feed_notices(mid)
+        field = f"login_expired:{login_at:.3f}"
+        if not self._r.hsetnx(key, field, f"{at:.3f}"):
+            return False
+        fields = sorted(self._r.hgetall(key).items(), key=lambda kv: -float(kv[1]))
+        if len(fields) > NOTICES_KEPT:
+            self._r.hdel(key, *(f for f, _ in fields[NOTICES_KEPT:]))
+        return True
+
+    def notices(self, mid: int, *, now: float | None = None) -> list[Notice]:
+        """The notices of the last NOTICE_DAYS days, newest first."""
+        since = (time.time() if now is None else now) - NOTICE_DAYS * 86400
+        found = []
+        for field, value in self._r.hgetall(keys.feed_notices(mid)).items():
+            kind, _, login_at = field.decode().partition(":")
+            try:
+                notice = Notice(kind, float(value), float(login_at))
+            except ValueError:
+                continue
+            if notice.at >= since:
+                found.append(notice)
+        return sorted(found, key=lambda n: -n.at)

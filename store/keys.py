@@ -215,6 +215,11 @@ def push_result(mid: int) -> str:
     return f"user:{mid}:push:result"
 
 
+def feed_notices(mid: int) -> str:
+    """Notices shown at the top of the user's feed (a dead login), one per login."""
+    return f"user:{mid}:feed:notices"
+
+
 def leaving(mid: int) -> str:
     """Set by logout while the worker still removes what we added to 稍后再看."""
     return f"user:{mid}:leaving"

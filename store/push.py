@@ -36,11 +36,19 @@ class PushResult:
 
 def mask(url: str) -> str:
     """Scheme and host, then only the last 3 characters of the rest (path and query hold
-    the key, token or topic): enough to recognise, never the secret."""
+    the key, token or topic): enough to recognise, never the secret. Built from the host
+    name, so a ``user:password@`` before it is never shown."""
     parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
     rest = url[len(f"{parts.scheme}://{parts.netloc}"):]
     tail = rest[-3:] if len(rest) >= 12 else ""
-    return f"{parts.scheme}://{parts.netloc}/••••{tail}"
+    return f"{parts.scheme}://{host}{port}/••••{tail}"
 
 
 MAX_URL = 2048
@@ -48,7 +56,8 @@ TARGET_PATTERN = "user:*:push"
 
 
 def url_problem(kind: str, url: str) -> str | None:
-    """Why this URL cannot be a target of this kind (Chinese, for the page), or None."""
+    """Why this URL cannot be a target of this kind (Chinese, for the page), or None. The
+    form only: which addresses it may reach is ``store.push_address``'s question."""
     if kind not in KINDS:
         return "推送方式只能是 json、ntfy、bark、serverchan 或 pushplus"
     if len(url) > MAX_URL or any(c.isspace() or ord(c) < 32 for c in url):
@@ -56,6 +65,10 @@ def url_problem(kind: str, url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "推送地址只能是 http:// 或 https:// 开头的完整地址"
+    try:
+        parts.port  # noqa: B018 - raises ValueError when not a port number
+    except ValueError:
+        return "推送地址的端口不对"
     if parts.username or parts.password:
         return None if kind in ("json", "ntfy") else "推送地址不应包含用户名或密码"
     path = parts.path.strip("/")

@@ -166,7 +166,7 @@ def web_factory(settings: Settings) -> Iterator[Callable[..., ServerThread]]:
 
 
 def start_worker(
-    settings: Settings, queues: str = "sync_first,sync,ml", loglevel: str = "INFO",
+    settings: Settings, queues: str = "sync_first,sync,push,ml", loglevel: str = "INFO",
     *, beat: bool = False, extra_env: dict[str, str] | None = None,
 ) -> subprocess.Popen:
     """A real worker process with these settings (solo pool), once it says it is ready.

@@ -20,6 +20,7 @@ def test_defaults_follow_the_contract():
     assert (s.hot_every_min, s.bilibili_rps) == (120, 1)
     assert (s.cooldown_412_min, s.cooldown_352_min) == (30, 10)
     assert s.following_requests_per_day == 10
+    assert (s.push_allow_private, s.push_timeout_s) == (False, 10)
     env = {"BILIREC_SECRET_KEY": SECRET, "BILIREC_FOLLOWING_REQUESTS_PER_DAY": "0"}
     assert Settings.from_env(env).following_requests_per_day == 0  # 0 = source off
 
@@ -71,6 +72,8 @@ def test_secret_never_in_repr():
         ("DAILY_AT", "7:30", "daily_at", dt.time(7, 30)),
         ("BILIBILI_RPS", "0.5", "bilibili_rps", 0.5),
         ("ML_NICE", "0", "ml_nice", 0),
+        ("PUSH_ALLOW_PRIVATE", "1", "push_allow_private", True),
+        ("PUSH_TIMEOUT_S", "2.5", "push_timeout_s", 2.5),
         ("API_BASE", "http://127.0.0.1:9/", "api_base", "http://127.0.0.1:9"),
         ("TIMEZONE", "Europe/Berlin", "timezone", "Europe/Berlin"),
     ],
@@ -85,6 +88,7 @@ def test_values_are_parsed(name, value, field, expected):
     [
         ("ALLOWED_MIDS", "12,abc"),
         ("DEMO", "maybe"),
+        ("PUSH_ALLOW_PRIVATE", "perhaps"),
         ("DAILY_AT", "25:00"),
         ("BILIBILI_RPS", "-1"),
         ("BILIBILI_RPS", "fast"),

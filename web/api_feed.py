@@ -37,5 +37,5 @@ def feed(token: str):
     docs = [doc for day in ctx.store.picks.dates(mid)
             if (doc := ctx.store.picks.get(mid, day)) is not None and doc.get("date")]
     body = atom.feed(docs, self_url=feed_url(token), page_url=f"{public_base()}/",
-                     tz=ctx.settings.tz)
+                     tz=ctx.settings.tz, notices=ctx.store.feed.notices(mid))
     return Response(body, mimetype="application/atom+xml")

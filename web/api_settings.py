@@ -5,6 +5,7 @@ and queues tasks: it never calls bilibili or the push URL here."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -12,12 +13,17 @@ from flask import Blueprint, jsonify, request
 from store import Session
 from store.delivery import COUNT_MAX, COUNT_MIN
 from store.push import KINDS, PushTarget, url_problem
+from store.push_address import url_address_problem
 from web.api_feed import feed_url, public_base
 from web.context import web_context
 from web.errors import ApiError
 from web.sessions import require_user
 
 bp = Blueprint("settings", __name__)
+
+WINDOW_S = 60
+SAVE_RESOLVE_S = 2.0  # a save waits at most this long for DNS
+PUSH_SAVES_PER_MIN = 10
 
 
 def settings_json(mid: int) -> dict[str, Any]:
@@ -65,6 +71,10 @@ def post_settings(session: Session):
     if not isinstance(body, dict) or set(body) - {"toview", "push"}:
         raise ApiError(400, '请求体应为 JSON：{"toview": {"enabled", "count"}, '
                             '"push": {"kind", "url"} 或 null} 中的任意部分')
+    if isinstance(body.get("push"), dict) and not _limit(session.mid, "push_save",
+                                                         PUSH_SAVES_PER_MIN):
+        # Each save resolves the URL's host name (up to SAVE_RESOLVE_S of a web thread).
+        return _too_often("推送地址修改太频繁了，请稍后再试")
     # Everything is checked before anything is written: a bad value changes nothing.
     toview = _toview_change(body["toview"]) if "toview" in body else None
     push = _push_change(session.mid, body["push"]) if "push" in body else None
@@ -109,10 +119,16 @@ def _push_change(mid: int, value: Any) -> PushTarget | None:
         raise ApiError(400, "push.kind 只能是 " + "、".join(KINDS))
     if not isinstance(url, str):
         raise ApiError(400, "push.url 应为推送服务给你的完整地址")
-    problem = url_problem(kind, url.strip())
+    url = url.strip()
+    settings = web_context().settings
+    # The form, then where it leads: resolved here so the user hears at once that a URL
+    # names this host or its network; the worker checks again before every connect.
+    problem = url_problem(kind, url) or url_address_problem(
+        url, allow_private=settings.push_allow_private,
+        timeout_s=min(settings.push_timeout_s, SAVE_RESOLVE_S))
     if problem:
         raise ApiError(400, problem)
-    return PushTarget(kind=kind, url=url.strip(), page_url=public_base() + "/")
+    return PushTarget(kind=kind, url=url, page_url=public_base() + "/")
 
 
 @bp.post("/api/push/test")
@@ -121,10 +137,21 @@ def push_test(session: Session):
     ctx = web_context()
     if ctx.store.push.target(session.mid) is None:
         raise ApiError(409, "还没有设置推送地址")
-    if not ctx.store.limits.allow_user("push_test", session.mid, limit=10, window_s=60):
-        raise ApiError(429, "测试消息发送太频繁了，请稍后再试")
+    if not _limit(session.mid, "push_test", ctx.settings.push_tests_per_min):
+        return _too_often("测试消息发送太频繁了，请稍后再试")
     ctx.queue.push_test(session.mid)
     return jsonify(queued=True), 202
+
+
+def _limit(mid: int, name: str, per_min: int) -> bool:
+    return web_context().store.limits.allow_user(name, mid, limit=per_min, window_s=WINDOW_S)
+
+
+def _too_often(message: str):  # noqa: ANN202 - a Flask response and its status
+    resp = jsonify(error=message)
+    # The counters are fixed windows: free again when this one ends.
+    resp.headers["Retry-After"] = str(WINDOW_S - int(time.time()) % WINDOW_S)
+    return resp, 429
 
 
 @bp.post("/api/toview/undo")

@@ -1,5 +1,5 @@
 """The daily picks as an Atom 1.0 document (RFC 4287): one entry per day, the picks as
-HTML with their covers."""
+HTML with their covers, and an entry per notice (a dead login) in time order."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import datetime as dt
 import html
 import xml.etree.ElementTree as ET
 from typing import Any
+
+from store.feed import Notice
 
 NS = "http://www.w3.org/2005/Atom"
 SECTIONS = (("hot", "热门精选"), ("explore", "兴趣探索"))
@@ -56,8 +58,19 @@ def day_html(doc: dict[str, Any]) -> str:
     return "".join(parts) or "<p>这一天没有推荐。</p>"
 
 
-def feed(docs: list[dict[str, Any]], *, self_url: str, page_url: str, tz: dt.tzinfo) -> bytes:
-    """``docs``: the days' picks documents, newest first."""
+LOGIN_EXPIRED_TITLE = "bilibili 登录已失效，请重新扫码登录"
+
+
+def _notice_html(page_url: str) -> str:
+    link = html.escape(page_url)
+    return (f'<p>bilibili 登录已失效，每日推荐已暂停。请打开 <a href="{link}">{link}</a> '
+            f"重新扫码登录。</p>")
+
+
+def feed(docs: list[dict[str, Any]], *, self_url: str, page_url: str, tz: dt.tzinfo,
+         notices: list[Notice] = ()) -> bytes:
+    """``docs``: the days' picks documents, newest first; ``notices`` go among them by
+    time (a dead login is the newest thing, so it heads the feed until picks come again)."""
     ET.register_namespace("", NS)
     root = ET.Element(f"{{{NS}}}feed")
 
@@ -67,15 +80,7 @@ def feed(docs: list[dict[str, Any]], *, self_url: str, page_url: str, tz: dt.tzi
             node.text = text
         return node
 
-    sub(root, "id", self_url)
-    sub(root, "title", "B站每日推荐")
-    sub(root, "subtitle", "每天为你挑选的 bilibili 视频")
-    updated = _updated(docs[0], tz) if docs else dt.datetime(2000, 1, 1, tzinfo=tz).isoformat()
-    sub(root, "updated", updated)
-    sub(sub(root, "author"), "name", "bilibili-recommender")
-    sub(root, "link", rel="self", href=self_url, type="application/atom+xml")
-    sub(root, "link", rel="alternate", href=page_url, type="text/html")
-    for doc in docs:
+    def day_entry(doc: dict[str, Any]) -> None:
         entry = sub(root, "entry")
         count = sum(len(doc.get(k, [])) for k, _ in SECTIONS)
         sub(entry, "id", f"{self_url}#{doc['date']}")
@@ -84,4 +89,38 @@ def feed(docs: list[dict[str, Any]], *, self_url: str, page_url: str, tz: dt.tzi
         sub(entry, "link", rel="alternate", href=f"{page_url}?date={doc['date']}",
             type="text/html")
         sub(entry, "content", day_html(doc), type="html")
+
+    def notice_entry(notice: Notice) -> None:
+        entry = sub(root, "entry")
+        # One id per login, so a reader shows one entry per expiry.
+        sub(entry, "id", f"{self_url}#{notice.kind}-{notice.login_at:.0f}")
+        sub(entry, "title", LOGIN_EXPIRED_TITLE)
+        sub(entry, "updated", _stamp(notice.at, tz))
+        sub(entry, "link", rel="alternate", href=page_url, type="text/html")
+        sub(entry, "content", _notice_html(page_url), type="html")
+
+    # The days keep their order; each notice goes before the first day older than it.
+    pending = sorted(notices, key=lambda n: -n.at)
+    stamps = [_updated(doc, tz) for doc in docs] + [_stamp(n.at, tz) for n in pending]
+
+    sub(root, "id", self_url)
+    sub(root, "title", "B站每日推荐")
+    sub(root, "subtitle", "每天为你挑选的 bilibili 视频")
+    updated = (max(stamps, key=dt.datetime.fromisoformat) if stamps
+               else dt.datetime(2000, 1, 1, tzinfo=tz).isoformat())
+    sub(root, "updated", updated)
+    sub(sub(root, "author"), "name", "bilibili-recommender")
+    sub(root, "link", rel="self", href=self_url, type="application/atom+xml")
+    sub(root, "link", rel="alternate", href=page_url, type="text/html")
+    for doc in docs:
+        day_at = dt.datetime.fromisoformat(_updated(doc, tz)).timestamp()
+        while pending and pending[0].at > day_at:
+            notice_entry(pending.pop(0))
+        day_entry(doc)
+    for notice in pending:
+        notice_entry(notice)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _stamp(ts: float, tz: dt.tzinfo) -> str:
+    return dt.datetime.fromtimestamp(ts, tz).isoformat(timespec="seconds")

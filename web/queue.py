@@ -10,6 +10,7 @@ PUSH_TEST = "bilirec.push_test"
 LOGOUT_USER = "bilirec.logout_user"
 SYNC_QUEUE = "sync"
 FIRST_SYNC_QUEUE = "sync_first"  # drained first: a user who just logged in waits least
+PUSH_QUEUE = "push"  # a worker of its own: a slow webhook never holds a sync thread
 
 
 class TaskQueue:
@@ -26,7 +27,7 @@ class TaskQueue:
         self._celery.send_task(TOVIEW_UNDO, args=[mid], queue=FIRST_SYNC_QUEUE)
 
     def push_test(self, mid: int) -> None:
-        self._celery.send_task(PUSH_TEST, args=[mid], queue=FIRST_SYNC_QUEUE)
+        self._celery.send_task(PUSH_TEST, args=[mid], queue=PUSH_QUEUE)
 
     def logout_user(self, mid: int, token: str) -> None:
         self._celery.send_task(LOGOUT_USER, args=[mid, token], queue=FIRST_SYNC_QUEUE)

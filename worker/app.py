@@ -13,6 +13,9 @@ from settings import Settings
 SYNC_FIRST_QUEUE = "sync_first"
 SYNC_QUEUE = "sync"
 ML_QUEUE = "ml"
+# Push messages call URLs that users typed: a queue and a worker of their own, so a slow
+# webhook can hold only push threads, never one a refresh waits for.
+PUSH_QUEUE = "push"
 
 TASK_ROUTES = {
     "bilirec.refresh_user": {"queue": SYNC_QUEUE},
@@ -24,10 +27,12 @@ TASK_ROUTES = {
     "bilirec.hot_tick": {"queue": SYNC_QUEUE},
     # Quick, and must not wait behind a day's worth of refreshes.
     "bilirec.retry_tick": {"queue": SYNC_FIRST_QUEUE},
-    # Writes to 稍后再看 and push messages: bilibili / webhook I/O, no TensorFlow.
+    # Writes to 稍后再看: bilibili I/O, no TensorFlow.
     "bilirec.deliver_user": {"queue": SYNC_QUEUE},
     "bilirec.toview_undo": {"queue": SYNC_FIRST_QUEUE},
-    "bilirec.push_test": {"queue": SYNC_FIRST_QUEUE},
+    "bilirec.push_test": {"queue": PUSH_QUEUE},
+    "bilirec.push_picks": {"queue": PUSH_QUEUE},
+    "bilirec.push_login_expired": {"queue": PUSH_QUEUE},
     "bilirec.logout_user": {"queue": SYNC_FIRST_QUEUE},
 }
 
@@ -35,9 +40,11 @@ TASK_ROUTES = {
 def create_celery(settings: Settings) -> Celery:
     visibility_s = settings.broker_visibility_timeout_s
     app = Celery("bilirec", broker=settings.redis_url,
-                 include=["worker.tasks", "worker.tasks_delivery", "worker.ticks"])
+                 include=["worker.tasks", "worker.tasks_delivery", "worker.tasks_push",
+                          "worker.ticks"])
     app.conf.update(
-        task_queues=[Queue(SYNC_FIRST_QUEUE), Queue(SYNC_QUEUE), Queue(ML_QUEUE)],
+        task_queues=[Queue(SYNC_FIRST_QUEUE), Queue(SYNC_QUEUE), Queue(ML_QUEUE),
+                     Queue(PUSH_QUEUE)],
         broker_transport_options={
             "queue_order_strategy": "priority",
             # How long a task taken by a worker that died (kill -9) waits before it is

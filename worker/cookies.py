@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from bilibili import errors
 from bilibili.login import Credentials
+from worker import tasks_push
 from worker.context import Context
 
 log = logging.getLogger(__name__)
@@ -19,9 +20,23 @@ LOGIN_EXPIRED = "bilibili 登录已失效，请重新扫码登录"
 
 def mark_login_expired(ctx: Context, mid: int) -> None:
     """The stored login is dead: no more refreshes until the user scans again; picks and
-    model are kept."""
-    ctx.store.users.deactivate(mid)
-    ctx.store.status.set(mid, "login_expired", message=LOGIN_EXPIRED)
+    model are kept. The user is told where they already look, once per expiry (the
+    refresh and the delivery may both find it dead): an entry at the top of their feed,
+    and a message to their push target when one is set."""
+    store = ctx.store
+    profile = store.users.get(mid)
+    store.users.deactivate(mid)
+    store.status.set(mid, "login_expired", message=LOGIN_EXPIRED)
+    login_at = profile.logged_in_at if profile else 0.0
+    if not store.feed.note_login_expired(mid, login_at=login_at, at=time.time()):
+        return
+    if store.push.target(mid) is None:
+        return
+    try:
+        tasks_push.queue_login_expired(mid)
+    except Exception as exc:  # noqa: BLE001 - the page and the feed say it anyway
+        log.warning("user %s: could not queue the 登录已失效 message: %s", mid,
+                    type(exc).__name__)
 
 
 def load_credentials(ctx: Context, mid: int) -> Credentials:

@@ -1,5 +1,5 @@
-"""Push messages to a user's webhook: the morning's picks, or a test message, in the
-format of the service they chose.
+"""Push messages to a user's webhook: the morning's picks, a test message, or the one
+message saying the bilibili login has ended, in the format of the service they chose.
 
 Request shapes (checked against each service's docs and client code):
 - ``json``: POST ``application/json`` ``{kind, title, body, url, date, picks: [...]}``.
@@ -11,13 +11,17 @@ Request shapes (checked against each service's docs and client code):
 - ``pushplus``: POST JSON ``{token, title, content, template}`` to
   ``https://www.pushplus.plus/send`` (token from the pasted URL); ``code`` 200 is success.
 
-The URL holds the user's secret: it is never logged, and no error message here carries it
-(requests' own exception texts do, so only their type is kept).
+The URL holds the user's secret: it is never logged, and no error message here carries it.
+What the other end answers is never shown either: the user sees only 已送达, refused,
+timed out or the HTTP status class (``PushFailed``). The exchange itself (address check,
+deadline, size cap) is ``worker.push_http``'s.
 """
 
 from __future__ import annotations
 
 import base64
+import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from store.push import PushTarget
+from worker import push_http
 
 ATTEMPTS = 3  # the first try and two retries
 TOP = 5  # picks named in the message
@@ -36,7 +41,25 @@ USER_AGENT = "bilibili-recommender (push)"
 
 
 class PushFailed(Exception):
-    """The message did not get through; ``str`` is a short Chinese reason without the URL."""
+    """The message did not get through; ``str`` is a short Chinese reason without the URL
+    or anything the other end said. ``outcome``: refused | timeout | http | service."""
+
+    def __init__(self, message: str, outcome: str) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+
+
+# Markdown's specials and every other ASCII punctuation (CommonMark lets a backslash
+# escape any of them): a title cannot open a link, an image, HTML or emphasis, and an
+# escaped "." or ":" keeps renderers from turning a bare www./https:// into a link.
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+_BVID = re.compile(r"BV[0-9A-Za-z]{10}")
+
+
+def md_text(text: str) -> str:
+    """``text`` as literal Markdown text on one line (titles and names come from uploaders)."""
+    return _MD_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
 
 
 @dataclass(frozen=True)
@@ -49,7 +72,7 @@ class Pick:
 
 @dataclass(frozen=True)
 class Message:
-    kind: str  # "picks" | "test"
+    kind: str  # "picks" | "test" | "login_expired"
     title: str
     body: str  # plain text
     url: str  # where a tap leads ("" when unknown)
@@ -57,12 +80,18 @@ class Message:
     picks: tuple[Pick, ...] = field(default=())
 
     def markdown(self) -> str:
+        """The message for Server酱 and PushPlus: our own links, everything uploaders
+        wrote escaped (``md_text``)."""
+        link = f"[打开推荐页面]({self.url})" if self.url else ""
         if not self.picks:
-            return self.body + (f"\n\n[打开推荐页面]({self.url})" if self.url else "")
-        lines = [f"{i}. [{p.title}]({VIDEO_URL.format(p.bvid)}) — {p.author}（推荐指数 {p.rating}）"
-                 for i, p in enumerate(self.picks, 1)]
-        if self.url:
-            lines.append(f"\n[打开推荐页面]({self.url})")
+            return md_text(self.body) + (f"\n\n{link}" if link else "")
+        lines = []
+        for i, p in enumerate(self.picks, 1):
+            name = md_text(p.title)
+            title = f"[{name}]({VIDEO_URL.format(p.bvid)})" if _BVID.fullmatch(p.bvid) else name
+            lines.append(f"{i}. {title} — {md_text(p.author)}（推荐指数 {p.rating}）")
+        if link:
+            lines.append(f"\n{link}")
         return "\n".join(lines)
 
 
@@ -99,6 +128,13 @@ def picks_message(doc: dict[str, Any], page_url: str) -> Message:
 def test_message(page_url: str) -> Message:
     return Message(kind="test", title="测试消息：bilibili 推荐",
                    body="推送已设置好，每天的推荐会发到这里。", url=page_url)
+
+
+def login_expired_message(page_url: str) -> Message:
+    where = f"打开 {page_url} " if page_url else "打开推荐页面"
+    return Message(kind="login_expired", title="bilibili 登录已失效",
+                   body=f"bilibili 登录已失效，每日推荐已暂停。请{where}重新扫码登录。",
+                   url=page_url)
 
 
 # -- formats ------------------------------------------------------------------------------
@@ -139,7 +175,7 @@ def request_for(target: PushTarget, msg: Message) -> dict[str, Any]:
         payload = {"token": pushplus_token(url), "title": msg.title, "content": msg.markdown(),
                    "template": "markdown"}
         return {"method": "POST", "url": url, "json": payload}
-    raise PushFailed(f"未知的推送方式 {target.kind}")
+    raise PushFailed(f"未知的推送方式 {target.kind}", "refused")
 
 
 def pushplus_token(url: str) -> str:
@@ -154,46 +190,66 @@ def pushplus_token(url: str) -> str:
 # Services that answer a JSON envelope: the success code.
 _OK_CODE = {"serverchan": 0, "pushplus": 200, "bark": 200}
 
+REFUSED = "推送地址被拒绝"
+UNREACHABLE = "连接被拒绝或无法连接"
 
-def _check(kind: str, resp: requests.Response) -> None:
-    if not 200 <= resp.status_code < 300:
-        raise PushFailed(f"HTTP {resp.status_code}")
+
+def timed_out(timeout_s: float) -> str:
+    return f"超时（{timeout_s:g} 秒内未完成）"
+
+
+def status_class(status: int) -> str:
+    return f"HTTP {status // 100}xx"
+
+
+def _check(kind: str, answer: push_http.Answer) -> None:
+    if not 200 <= answer.status < 300:
+        raise PushFailed(status_class(answer.status), "http")
     want = _OK_CODE.get(kind)
     if want is None:
         return
     try:
-        body = resp.json()
+        body = json.loads(answer.body)
     except ValueError:
-        return  # a self-hosted look-alike without the envelope: 2xx is enough
+        return  # a self-hosted look-alike without the envelope (or over the cap): 2xx is enough
     if isinstance(body, dict) and "code" in body and body["code"] != want:
-        text = str(body.get("message") or body.get("msg") or "")[:80]
-        raise PushFailed(f"服务返回错误 {body['code']} {text}".strip())
+        # The service's own words stay out: they are the other end's text.
+        raise PushFailed(f"{status_class(answer.status)}，但服务拒绝了这条消息", "service")
+
+
+def prepare(target: PushTarget, msg: Message) -> requests.PreparedRequest:
+    kwargs = request_for(target, msg)
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", "Connection": "close",
+               **kwargs.pop("headers", {})}
+    return requests.Request(**kwargs, headers=headers).prepare()
 
 
 def send(target: PushTarget, msg: Message, *, timeout_s: float, retry_delay_s: float,
-         http: requests.Session | None = None,
-         sleep: Callable[[float], None] = time.sleep) -> int:
-    """Send once, retrying twice after a network error, a timeout, 429 or a 5xx; returns
-    the attempts used. Raises PushFailed (never with the URL in it)."""
-    http = http or requests.Session()
-    http.trust_env = False  # a webhook on loopback must not go through a proxy
-    kwargs = request_for(target, msg)
-    headers = {"User-Agent": USER_AGENT, **kwargs.pop("headers", {})}
-    last = "未发送"
+         allow_private: bool, sleep: Callable[[float], None] = time.sleep) -> int:
+    """Send once, retrying twice after a failed connection, 429 or a 5xx; returns the
+    attempts used. Each attempt ends within ``timeout_s``, connect to last byte; a refused
+    address or a timed-out attempt is not tried again (a slow target stays slow), so a
+    push holds a worker thread at most 3 × timeout_s + 2 × retry_delay_s. Raises
+    PushFailed."""
+    prepared = prepare(target, msg)
+    read_body = target.kind in _OK_CODE
+    retried = ""
     for attempt in range(1, ATTEMPTS + 1):
+        retried = f"（已重试 {attempt - 1} 次）" if attempt > 1 else ""
         try:
-            resp = http.request(**kwargs, headers=headers, timeout=timeout_s,
-                                allow_redirects=False)
-        except requests.Timeout:
-            last = "连接超时"
-        except requests.RequestException as exc:
-            last = f"无法连接（{type(exc).__name__}）"
+            answer = push_http.exchange(prepared, timeout_s=timeout_s,
+                                        allow_private=allow_private, read_body=read_body)
+        except push_http.Refused as exc:
+            raise PushFailed(f"{REFUSED}：{str(exc).split('：', 1)[-1]}", "refused") from None
+        except push_http.TimedOut:
+            raise PushFailed(timed_out(timeout_s) + retried, "timeout") from None
+        except push_http.Unreachable:
+            last = PushFailed(UNREACHABLE, "refused")
         else:
-            if resp.status_code in (429,) or resp.status_code >= 500:
-                last = f"HTTP {resp.status_code}"
-            else:
-                _check(target.kind, resp)
+            if answer.status != 429 and answer.status < 500:
+                _check(target.kind, answer)
                 return attempt
+            last = PushFailed(status_class(answer.status), "http")
         if attempt < ATTEMPTS:
             sleep(retry_delay_s)
-    raise PushFailed(f"{last}（已重试 {ATTEMPTS - 1} 次）")
+    raise PushFailed(f"{last}（已重试 {ATTEMPTS - 1} 次）", last.outcome)

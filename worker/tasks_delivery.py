@@ -1,5 +1,6 @@
-"""Tasks that take the picks to the user: 稍后再看 (add, clean up, undo), push messages,
-and the logout that first takes back what we added.
+"""Tasks that take the picks to the user: 稍后再看 (add, clean up, undo), the morning push
+message (queued to ``worker.tasks_push``), and the logout that first takes back what we
+added.
 
 They run after a refresh has stored its picks, never inside it: nothing here can fail a
 refresh. Arguments are a mid (and a date or token), never a cookie or a URL.
@@ -14,8 +15,7 @@ from celery import shared_task
 
 from bilibili import errors
 from bilibili.login import Credentials
-from store.push import PushTarget
-from worker import delivery, push
+from worker import delivery, tasks_push
 from worker.context import Context, context_for
 from worker.cookies import LOGIN_EXPIRED, mark_login_expired
 
@@ -36,14 +36,14 @@ def wants_delivery(ctx: Context, mid: int) -> bool:
 
 @shared_task(bind=True, name=DELIVER_USER, acks_late=True)
 def deliver_user(self, mid: int, day: str) -> None:
-    """After a refresh: the morning message, then 稍后再看. Failures are recorded for the
+    """After a refresh: the morning message (a push task, never sent from here: a slow
+    webhook must not hold a sync thread), then 稍后再看. Failures are recorded for the
     page, never raised."""
     ctx = _ctx(self)
     if not ctx.store.users.is_active(mid):
         return
-    _push_picks(ctx, mid, day)
-    if _forgotten_meanwhile(ctx, mid):
-        return
+    if ctx.store.push.target(mid) is not None:
+        tasks_push.queue_picks(mid, day)
     with ctx.store.toview.writing(mid) as held:
         if not held:
             log.info("user %s: another task writes to 稍后再看; delivery skipped", mid)
@@ -70,15 +70,6 @@ def deliver_user(self, mid: int, day: str) -> None:
              len(report.removed), len(report.kept), " with an error" if report.error else "")
 
 
-def _forgotten_meanwhile(ctx: Context, mid: int) -> bool:
-    """A logout that finished while the message was being sent: the push result was
-    written after the user's data went, so it goes too (as a refresh step does)."""
-    if ctx.store.users.is_active(mid) or ctx.store.users.get(mid) is not None:
-        return False
-    ctx.store.forget_user(mid)
-    return True
-
-
 def still_here(ctx: Context, mid: int) -> bool:
     """Logged in, and no logout pending: writes for this user are still wanted."""
     return ctx.store.users.is_active(mid) and ctx.store.leaving.token(mid) is None
@@ -87,44 +78,6 @@ def still_here(ctx: Context, mid: int) -> bool:
 def _login_expired(ctx: Context, mid: int) -> None:
     ctx.store.toview.set_error(mid, LOGIN_EXPIRED)
     mark_login_expired(ctx, mid)
-
-
-def _push_picks(ctx: Context, mid: int, day: str) -> None:
-    store = ctx.store
-    target = store.push.target(mid)
-    doc = store.picks.get(mid, day)
-    if target is None or doc is None or store.push.sent_day(mid) == day:
-        return
-    if _send(ctx, mid, target, push.picks_message(doc, target.page_url), "picks"):
-        store.push.mark_sent(mid, day)
-
-
-def _send(ctx: Context, mid: int, target: PushTarget, msg: push.Message, what: str) -> bool:
-    settings = ctx.settings
-    try:
-        attempts = push.send(target, msg, timeout_s=settings.push_timeout_s,
-                             retry_delay_s=settings.push_retry_delay_s)
-    except push.PushFailed as exc:
-        # The reason never holds the URL; the kind is enough to tell targets apart.
-        log.warning("user %s: push (%s) failed: %s", mid, target.kind, exc)
-        ctx.store.push.set_result(mid, ok=False, what=what, message=str(exc))
-        return False
-    except Exception:  # noqa: BLE001 - recorded and shown; never fails anything else
-        log.error("user %s: push (%s) failed unexpectedly", mid, target.kind)
-        ctx.store.push.set_result(mid, ok=False, what=what, message="发送时出错")
-        return False
-    ctx.store.push.set_result(mid, ok=True, what=what, message="已送达" if attempts == 1
-                              else f"已送达（第 {attempts} 次尝试）")
-    return True
-
-
-@shared_task(bind=True, name="bilirec.push_test", acks_late=True)
-def push_test(self, mid: int) -> None:
-    ctx = _ctx(self)
-    target = ctx.store.push.target(mid)
-    if target is not None:
-        _send(ctx, mid, target, push.test_message(target.page_url), "test")
-        _forgotten_meanwhile(ctx, mid)
 
 
 @shared_task(bind=True, name="bilirec.toview_undo", acks_late=True)

@@ -14,8 +14,8 @@ from tests.conftest import ROOT, missing
 DEMO_FILES = ["docker-compose.yml", "docker-compose.demo.yml"]
 
 
-def test_procfile_lists_the_four_processes():
-    assert list(read_procfile()) == ["web", "worker-sync", "worker-ml", "beat"]
+def test_procfile_lists_the_five_processes():
+    assert list(read_procfile()) == ["web", "worker-sync", "worker-push", "worker-ml", "beat"]
 
 
 def _compose(*files: str, quiet: bool = False) -> dict:
@@ -155,13 +155,31 @@ def test_make_compose_demo_and_the_check_use_the_same_files():
 
 
 def test_worker_commands_consume_the_app_queues():
-    from worker.app import ML_QUEUE, SYNC_FIRST_QUEUE, SYNC_QUEUE  # noqa: PLC0415
+    from worker.app import (  # noqa: PLC0415
+        ML_QUEUE,
+        PUSH_QUEUE,
+        SYNC_FIRST_QUEUE,
+        SYNC_QUEUE,
+        TASK_ROUTES,
+        create_celery,
+    )
 
     procs = read_procfile()
     queues = {}
-    for name in ("worker-sync", "worker-ml"):
+    for name in ("worker-sync", "worker-push", "worker-ml"):
         args = procs[name].split()
         queues[name] = args[args.index("--queues") + 1]
-    assert queues == {"worker-sync": f"{SYNC_FIRST_QUEUE},{SYNC_QUEUE}", "worker-ml": ML_QUEUE}
+    assert queues == {"worker-sync": f"{SYNC_FIRST_QUEUE},{SYNC_QUEUE}",
+                      "worker-push": PUSH_QUEUE, "worker-ml": ML_QUEUE}
+    # Every routed task is consumed by a worker; push tasks by worker-push alone.
+    consumed = {q for qs in queues.values() for q in qs.split(",")}
+    assert {route["queue"] for route in TASK_ROUTES.values()} <= consumed
+    push_tasks = {name for name, route in TASK_ROUTES.items() if route["queue"] == PUSH_QUEUE}
+    assert push_tasks == {"bilirec.push_test", "bilirec.push_picks",
+                          "bilirec.push_login_expired"}
+    from settings import Settings  # noqa: PLC0415
+
+    app = create_celery(Settings(secret_key="x" * 40))
+    assert {q.name for q in app.conf.task_queues} == consumed
     # TensorFlow in a prefork parent hangs its children: the ml worker runs solo.
     assert "--pool solo" in procs["worker-ml"]

@@ -56,3 +56,14 @@ def test_targets_are_reencrypted_under_a_new_secret(redis_url, redis_client):
     assert alone.push.target(5) == PushTarget("bark", URL)
     assert alone.push.result(5).ok  # re-encrypting keeps the last result
     assert Store.connect(redis_url, old).push.target(5) is None
+
+
+@pytest.mark.parametrize("url,shown", [
+    ("https://alice:hunter2secret@ntfy.example.org/topic-name-here",
+     "https://ntfy.example.org/••••ere"),
+    ("https://alice:hunter2secret@ntfy.example.org:8443/t", "https://ntfy.example.org:8443/••••"),
+    ("http://user@[::1]:8080/a-long-topic-name", "http://[::1]:8080/••••ame"),
+])
+def test_mask_starts_at_the_host_name_never_the_user_and_password(url, shown):
+    assert mask(url) == shown
+    assert "alice" not in mask(url) and "hunter2" not in mask(url)

@@ -52,7 +52,7 @@ window.bilirecSettings = (function () {
     if (!last) {
       line.textContent = p.target ? "还没有发送过消息。" : "";
     } else {
-      const what = last.what === "test" ? "测试消息" : "每日推荐";
+      const what = { test: "测试消息", login_expired: "登录失效提醒" }[last.what] || "每日推荐";
       line.textContent = `${fmtTime(last.at)} ${what}：` +
         (last.ok ? last.message : "发送失败，" + last.message);
       line.classList.add(last.ok ? "ok" : "error");
