@@ -231,14 +231,14 @@ def test_logout_while_the_morning_message_is_sent_leaves_nothing(world, store, w
     from store.push import PushTarget  # noqa: PLC0415
 
     settings, control = world
-    settings = replace(settings, push_timeout_s=20.0)
+    settings = replace(settings, push_timeout_s=20.0, push_allow_private=True)
     mid = 10003
     setup(world, store, mid)
     store.toview.save_settings(mid, enabled=False)
     receiver = HeldReceiver()
     store.push.save(mid, PushTarget("json", f"{receiver.url}/hook", "http://127.0.0.1/"))
     web = web_of(settings)
-    worker = start_worker(settings, "sync_first,sync")
+    worker = start_worker(settings, "sync_first,sync,push")
     try:
         Celery("test", broker=settings.redis_url).send_task(
             "bilirec.deliver_user", args=[mid, DAY], queue="sync")
@@ -246,7 +246,7 @@ def test_logout_while_the_morning_message_is_sent_leaves_nothing(world, store, w
         assert log_out(web.url, store, mid).status_code == 204
         assert not user_keys(store, mid)
         receiver.release.set()
-        wait_for(lambda: succeeded(worker, "bilirec.deliver_user"), what="the delivery's end")
+        wait_for(lambda: succeeded(worker, "bilirec.push_picks"), what="the push's end")
     finally:
         stop_worker(worker)
         receiver.stop()
