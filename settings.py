@@ -94,6 +94,12 @@ class Settings:
     retry_max_total_s: float = 60.0
     picks_per_list: int = 20
     web_keepalive_s: float = 75.0
+    # A request's head must be in this long after its connection opened (or its first byte
+    # on a kept-alive one), its body this long after the head; a thread writing an answer
+    # gives up after web_send_timeout_s (web/gunicorn_worker.py: slow clients hold no thread).
+    web_header_timeout_s: float = 10.0
+    web_body_timeout_s: float = 20.0
+    web_send_timeout_s: float = 5.0
     # A line per request costs the web a quarter of its throughput (the page polls status).
     web_access_log: bool = False
     broker_visibility_timeout_s: float = 3600.0
@@ -208,6 +214,9 @@ class Settings:
             picks_per_list=reader.count("PICKS_PER_LIST", cls.picks_per_list),
             web_keepalive_s=reader.number("WEB_KEEPALIVE_S", cls.web_keepalive_s),
             web_access_log=reader.flag("WEB_ACCESS_LOG", cls.web_access_log),
+            web_header_timeout_s=reader.number("WEB_HEADER_TIMEOUT_S", cls.web_header_timeout_s),
+            web_body_timeout_s=reader.number("WEB_BODY_TIMEOUT_S", cls.web_body_timeout_s),
+            web_send_timeout_s=reader.number("WEB_SEND_TIMEOUT_S", cls.web_send_timeout_s),
             broker_visibility_timeout_s=reader.number(
                 "BROKER_VISIBILITY_TIMEOUT_S", cls.broker_visibility_timeout_s
             ),
