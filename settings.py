@@ -119,6 +119,9 @@ class Settings:
     push_retry_delay_s: float = 5.0
     public_url: str = ""  # empty: absolute links use the address the request came to
     image_origin: str = ""  # one more origin covers may come from (the compose demo)
+    # Where the demo's simulator listens (make demo) or is published (make compose-demo):
+    # fixed, since the demo's stored picks name it in their cover URLs.
+    sim_publish_port: int = 8346
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -229,6 +232,9 @@ class Settings:
             ),
             public_url=reader.optional_url("PUBLIC_URL"),
             image_origin=reader.optional_url("IMAGE_ORIGIN"),
+            sim_publish_port=int(
+                reader.number("SIM_PUBLISH_PORT", cls.sim_publish_port, integer=True)
+            ),
         )
         return settings
 
