@@ -15,6 +15,7 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 MIN_SECRET_LEN = 32
 
@@ -167,7 +168,7 @@ class Settings:
         settings = cls(
             secret_key=_secret(env),
             secret_key_old=_secret(env, "BILIREC_SECRET_KEY_OLD", required=False),
-            redis_url=reader.text("REDIS_URL", cls.redis_url),
+            redis_url=_with_password(env, reader.text("REDIS_URL", cls.redis_url)),
             api_base=reader.url("API_BASE", cls.api_base),
             passport_base=reader.url("PASSPORT_BASE", cls.passport_base),
             www_base=reader.url("WWW_BASE", cls.www_base),
@@ -261,6 +262,27 @@ def _secret(env: Mapping[str, str], name: str = "BILIREC_SECRET_KEY", *,
             + SECRET_HELP
         )
     return value
+
+
+def _with_password(env: Mapping[str, str], url: str) -> str:
+    """``url`` with the password of BILIREC_REDIS_PASSWORD_FILE (compose's Redis requires
+    one, generated on first start into the ``secret`` volume), unless it names its own."""
+    name = "BILIREC_REDIS_PASSWORD_FILE"
+    path = env.get(name, "").strip()
+    if not path:
+        return url
+    try:
+        password = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise SettingsError(f"{name}={path} cannot be read ({exc.strerror})") from None
+    parts = urlsplit(url)
+    if not password or parts.scheme not in ("redis", "rediss"):
+        raise SettingsError(f"{name}={path}: needs a non-empty file and a redis:// URL")
+    if parts.password:
+        return url
+    host = parts.netloc.rsplit("@", 1)[-1]
+    user = quote(parts.username or "", safe="")
+    return urlunsplit(parts._replace(netloc=f"{user}:{quote(password, safe='')}@{host}"))
 
 
 class _Reader:
