@@ -239,15 +239,17 @@ class BalancedThreadWorker(ThreadWorker):
                              partial(self.on_client_socket_readable, conn))
 
     def murder_pending(self) -> None:
-        """Run by the loop about once a second: end connections past their deadline."""
+        """Run by the loop about once a second: end connections past their deadline, and
+        once the worker is stopping, every one whose request is not whole yet."""
         super().murder_pending()
         now = time.monotonic()
-        for conn in [c for c in self._reading if c.deadline <= now]:
+        for conn in [c for c in self._reading
+                     if c.deadline <= now or not (self.alive or c.lingering)]:
             self._unwatch(conn)
             if conn.lingering:
                 self._close(conn)
                 continue
-            if conn.inbuf:  # part of a request came, and no answer yet
+            if conn.inbuf and self.alive:  # part of a request came, and no answer yet
                 self._send_quietly(conn, answer_bytes(408))
             self._linger(conn)
 

@@ -166,6 +166,24 @@ def test_clients_that_never_close_do_not_block_the_web(web_url: str, store: Stor
             sock.close()
 
 
+def test_stopping_does_not_wait_for_slow_clients(settings: Settings):
+    """docker compose stop gives the web 10 s before SIGKILL: requests not yet whole are
+    dropped at once, not waited for until their deadline."""
+    server = serve_gunicorn(settings, web_header_timeout_s=30.0, web_body_timeout_s=30.0)
+    url = next(server)
+    socks = [socket.create_connection(("127.0.0.1", _port(url)), timeout=5) for _ in range(8)]
+    try:
+        for sock in socks:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\n")
+        assert requests.get(url + "/healthz", timeout=1).status_code == 200
+        started = time.monotonic()
+        next(server, None)  # SIGTERM, then waits for gunicorn to exit (at most 10 s)
+        assert time.monotonic() - started < 5
+    finally:
+        for sock in socks:
+            sock.close()
+
+
 def _exchange(port: int, pieces: list[bytes], gap_s: float = 0.3) -> bytes:
     """Sends ``pieces`` with a pause between them; everything answered until the server
     closes (each request here asks it to)."""
