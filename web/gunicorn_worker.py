@@ -281,15 +281,16 @@ class BalancedThreadWorker(ThreadWorker):
     def handle(self, conn: _Conn) -> object:
         """Runs in a thread: wait briefly for the rest of the request, then serve it."""
         until = min(time.monotonic() + THREAD_WAIT_S, conn.deadline)
+        conn.sock.setblocking(False)  # what is there already (a kept-alive request) first
         while (state := self._judge(conn)) is _MORE:
-            wait = until - time.monotonic()
-            if wait <= 0:
-                return _MORE
             try:
-                conn.sock.settimeout(wait)
                 data = conn.sock.recv(RECV_SIZE)
-            except TimeoutError:
-                return _MORE
+            except (BlockingIOError, TimeoutError):
+                wait = until - time.monotonic()
+                if wait <= 0:
+                    return _MORE
+                conn.sock.settimeout(wait)
+                continue
             except OSError:
                 return False
             if not data:

@@ -40,7 +40,11 @@ def judge(buf: bytes | bytearray, *, max_head: int, max_body: int) -> Verdict:
     if head_end < 0:
         return Verdict(reject=431) if len(buf) > max_head else WAIT
     head_end += len(HEAD_END)
-    fields = _fields(bytes(buf[:head_end]))
+    head = bytes(buf[:head_end])
+    lower = head.lower()
+    if b"content-length" not in lower and b"transfer-encoding" not in lower:
+        return READY  # most requests (GET): no body, nothing to parse here
+    fields = _fields(head)
     if fields is None:
         return READY  # gunicorn answers 400 from the head
     length, chunked, expects = fields
