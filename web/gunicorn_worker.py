@@ -282,7 +282,7 @@ class BalancedThreadWorker(ThreadWorker):
         """Runs in a thread: wait briefly for the rest of the request, then serve it."""
         until = min(time.monotonic() + THREAD_WAIT_S, conn.deadline)
         conn.sock.setblocking(False)  # what is there already (a kept-alive request) first
-        while (state := self._judge(conn)) is _MORE:
+        while not conn.inbuf or (state := self._judge(conn)) is _MORE:
             try:
                 data = conn.sock.recv(RECV_SIZE)
             except (BlockingIOError, TimeoutError):
