@@ -15,6 +15,7 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 MIN_SECRET_LEN = 32
 
@@ -94,6 +95,12 @@ class Settings:
     retry_max_total_s: float = 60.0
     picks_per_list: int = 20
     web_keepalive_s: float = 75.0
+    # A request's head must be in this long after its connection opened (or its first byte
+    # on a kept-alive one), its body this long after the head; a thread writing an answer
+    # gives up after web_send_timeout_s (web/gunicorn_worker.py: slow clients hold no thread).
+    web_header_timeout_s: float = 10.0
+    web_body_timeout_s: float = 20.0
+    web_send_timeout_s: float = 5.0
     # A line per request costs the web a quarter of its throughput (the page polls status).
     web_access_log: bool = False
     broker_visibility_timeout_s: float = 3600.0
@@ -118,6 +125,9 @@ class Settings:
     push_tests_per_min: int = 3
     public_url: str = ""  # empty: absolute links use the address the request came to
     image_origin: str = ""  # one more origin covers may come from (the compose demo)
+    # Where the demo's simulator listens (make demo) or is published (make compose-demo):
+    # fixed, since the demo's stored picks name it in their cover URLs.
+    sim_publish_port: int = 8346
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -163,7 +173,7 @@ class Settings:
         settings = cls(
             secret_key=_secret(env),
             secret_key_old=_secret(env, "BILIREC_SECRET_KEY_OLD", required=False),
-            redis_url=reader.text("REDIS_URL", cls.redis_url),
+            redis_url=_with_password(env, reader.text("REDIS_URL", cls.redis_url)),
             api_base=reader.url("API_BASE", cls.api_base),
             passport_base=reader.url("PASSPORT_BASE", cls.passport_base),
             www_base=reader.url("WWW_BASE", cls.www_base),
@@ -213,6 +223,9 @@ class Settings:
             picks_per_list=reader.count("PICKS_PER_LIST", cls.picks_per_list),
             web_keepalive_s=reader.number("WEB_KEEPALIVE_S", cls.web_keepalive_s),
             web_access_log=reader.flag("WEB_ACCESS_LOG", cls.web_access_log),
+            web_header_timeout_s=reader.number("WEB_HEADER_TIMEOUT_S", cls.web_header_timeout_s),
+            web_body_timeout_s=reader.number("WEB_BODY_TIMEOUT_S", cls.web_body_timeout_s),
+            web_send_timeout_s=reader.number("WEB_SEND_TIMEOUT_S", cls.web_send_timeout_s),
             broker_visibility_timeout_s=reader.number(
                 "BROKER_VISIBILITY_TIMEOUT_S", cls.broker_visibility_timeout_s
             ),
@@ -227,6 +240,9 @@ class Settings:
             push_tests_per_min=reader.count("PUSH_TESTS_PER_MIN", cls.push_tests_per_min),
             public_url=reader.optional_url("PUBLIC_URL"),
             image_origin=reader.optional_url("IMAGE_ORIGIN"),
+            sim_publish_port=int(
+                reader.number("SIM_PUBLISH_PORT", cls.sim_publish_port, integer=True)
+            ),
         )
         return settings
 
@@ -253,6 +269,27 @@ def _secret(env: Mapping[str, str], name: str = "BILIREC_SECRET_KEY", *,
             + SECRET_HELP
         )
     return value
+
+
+def _with_password(env: Mapping[str, str], url: str) -> str:
+    """``url`` with the password of BILIREC_REDIS_PASSWORD_FILE (compose's Redis requires
+    one, generated on first start into the ``secret`` volume), unless it names its own."""
+    name = "BILIREC_REDIS_PASSWORD_FILE"
+    path = env.get(name, "").strip()
+    if not path:
+        return url
+    try:
+        password = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise SettingsError(f"{name}={path} cannot be read ({exc.strerror})") from None
+    parts = urlsplit(url)
+    if not password or parts.scheme not in ("redis", "rediss"):
+        raise SettingsError(f"{name}={path}: needs a non-empty file and a redis:// URL")
+    if parts.password:
+        return url
+    host = parts.netloc.rsplit("@", 1)[-1]
+    user = quote(parts.username or "", safe="")
+    return urlunsplit(parts._replace(netloc=f"{user}:{quote(password, safe='')}@{host}"))
 
 
 class _Reader:

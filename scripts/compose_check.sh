@@ -3,7 +3,9 @@
 # users to (docker-compose.yml + docker-compose.demo.yml), waits until every service is
 # healthy, logs a simulated user in through the JSON API and waits for picks, restarts
 # everything and checks the user is still logged in with the same picks, then tears it
-# down (down -v). Prints timings, image sizes and each service's memory.
+# down (down -v). Prints timings, image sizes and each service's memory. On the way it
+# proves that a setting of the env file (as a user's .env) reaches every service, and
+# that Redis answers nobody without the password generated into the `secret` volume.
 #
 # Where Docker cannot be had it prints a loud `SKIPPED compose-check: <why>` line; under
 # CI (CI=true) as root a skip is a failure. Images and layers are cached in
@@ -41,6 +43,12 @@ flock 9
 
 source scripts/compose_check_daemon.sh
 work=$(mktemp -d)
+# The check's own .env (the user's is left alone): the line .env.example starts with,
+# and one setting away from its default, which every service must then see.
+CHECK_SETTING=BILIREC_FOLLOWING_REQUESTS_PER_DAY CHECK_VALUE=7
+printf 'BILIREC_ENV_FILE=%s\n%s=%s\n' "$work/check.env" "$CHECK_SETTING" "$CHECK_VALUE" \
+  >"$work/check.env"
+COMPOSE+=(--env-file "$work/check.env")
 up=""
 cleanup() {
   code=$?
@@ -116,6 +124,35 @@ wait_healthy 240
 echo "up_to_healthy_s: $(since "$t")"
 
 python3 scripts/compose_check_api.py login "$base" "$work/cookies"
+
+# .env reaches every service: each one's own settings object sees the non-default value.
+attr=$(printf '%s' "${CHECK_SETTING#BILIREC_}" | tr 'A-Z' 'a-z')
+for service in "${STACK[@]:1}"; do
+  got=$("${COMPOSE[@]}" exec -T "$service" python -c \
+    "from settings import Settings; print(Settings.from_env().$attr)" 2>&1 | tr -d '\r' | tail -n 1 || true)
+  [ "$got" = "$CHECK_VALUE" ] || { echo "compose-check: FAILED: $service sees $CHECK_SETTING=$got, not $CHECK_VALUE from the env file"; exit 1; }
+done
+echo "env_file_setting: $CHECK_SETTING=$CHECK_VALUE seen by ${STACK[*]:1}"
+
+# Redis: without the password, no answer to another container on the network nor to a
+# client inside Redis's own container; with it, the memory cap and noeviction.
+redis_id=$("${COMPOSE[@]}" ps -q redis)
+nopass=$("${COMPOSE[@]}" exec -T web python -c \
+  "import redis; r = redis.Redis(host='redis'); print(r.get('x'))" 2>&1 | tail -n 1 || true)
+case "$nopass" in
+  *AuthenticationError*|*NOAUTH*|*"Authentication required"*) ;;
+  *) echo "compose-check: FAILED: Redis answered a client without the password: $nopass"; exit 1 ;;
+esac
+local_nopass=$(docker exec "$redis_id" redis-cli get x 2>&1 || true)
+case "$local_nopass" in
+  *NOAUTH*) ;;
+  *) echo "compose-check: FAILED: Redis answered redis-cli without the password: $local_nopass"; exit 1 ;;
+esac
+policy=$(docker exec "$redis_id" sh -c 'REDISCLI_AUTH="$(cat /secret/redis-password)" redis-cli config get maxmemory-policy | tail -n 1' || true)
+maxmemory=$(docker exec "$redis_id" sh -c 'REDISCLI_AUTH="$(cat /secret/redis-password)" redis-cli config get maxmemory | tail -n 1' || true)
+[ "$policy" = noeviction ] && [ "${maxmemory:-0}" -gt 0 ] \
+  || { echo "compose-check: FAILED: Redis maxmemory=$maxmemory policy=$policy"; exit 1; }
+echo "redis: password required (another container: refused; redis-cli: NOAUTH), maxmemory $((maxmemory / 1048576)) MiB, $policy"
 docker stats --no-stream --format '{{.Name}} {{.MemUsage}}' \
   $("${COMPOSE[@]}" ps -q) | sed -E "s/^${PROJECT}_([a-z-]+)_[0-9]+ ([^ ]+) .*/rss \1: \2/"
 

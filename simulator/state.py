@@ -10,6 +10,7 @@ guarded by the same lock.
 from __future__ import annotations
 
 import random
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -138,7 +139,9 @@ class SimState:
     def new_qr(self) -> QrTicket:
         with self.lock:
             now = self.now()
-            ticket = QrTicket(self.token(32), now, now + self.qr_ttl_s)
+            # Never from the seeded rng: keys must not repeat across runs (as bilibili's
+            # never do): the demo's Redis keeps a previous run's record of a key for ten minutes.
+            ticket = QrTicket(secrets.token_hex(16), now, now + self.qr_ttl_s)
             self.qr[ticket.key] = ticket
             return ticket
 

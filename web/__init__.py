@@ -31,7 +31,6 @@ from web.fast_picks import FastPicks
 from web.queue import TaskQueue
 
 MAX_BODY = 64 * 1024
-DRAIN_CAP = 16 * 1024 * 1024
 
 
 def content_policy(settings: Settings) -> str:
@@ -78,9 +77,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.before_request
     def _body_limit():
-        # Flask checks the limit only when a view reads the body; refuse it up front.
+        # Flask checks the limit only when a view reads the body; refuse it up front. The
+        # body is left unread: gunicorn's worker discards it off the thread (a client
+        # sending it slowly must not hold one), see web/gunicorn_worker.py.
         if (request.content_length or 0) > MAX_BODY:
-            _discard_body(request.content_length)
             abort(413)
 
     headers = [("Content-Security-Policy", content_policy(settings)),
@@ -111,16 +111,3 @@ class _JSON(DefaultJSONProvider):
         except RecursionError:
             raise ValueError("JSON nested too deeply") from None
 
-
-def _discard_body(length: int) -> None:
-    """Read a refused body off the wire: left there, it ends the keep-alive connection
-    and the client's next request on it fails ("connection reset"). Past DRAIN_CAP the
-    connection is given up instead of reading that much."""
-    if length > DRAIN_CAP:
-        return
-    stream = request.environ["wsgi.input"]
-    while length > 0:
-        chunk = stream.read(min(length, 64 * 1024))
-        if not chunk:
-            break
-        length -= len(chunk)

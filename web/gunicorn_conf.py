@@ -1,6 +1,7 @@
 """gunicorn settings: bind address from BILIREC_WEB_HOST / BILIREC_WEB_PORT."""
 
 from settings import Settings, SettingsError
+from web.gunicorn_worker import BalancedThreadWorker
 
 try:
     _settings = Settings.from_env()
@@ -10,7 +11,9 @@ except SettingsError as exc:
 bind = f"{_settings.web_host}:{_settings.web_port}"
 workers = 2
 threads = 4
-worker_class = "web.gunicorn_worker.BalancedThreadWorker"
+worker_class = BalancedThreadWorker.with_timeouts(
+    header_s=_settings.web_header_timeout_s, body_s=_settings.web_body_timeout_s,
+    send_s=_settings.web_send_timeout_s)
 # Well past any poll interval (the page polls every 2 s): a client reusing an idle
 # connection must not race the server closing it.
 keepalive = round(_settings.web_keepalive_s)

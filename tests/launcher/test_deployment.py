@@ -87,7 +87,7 @@ def _mounts(service: dict) -> dict[str, str]:
 
 def test_demo_talks_to_the_simulator_with_its_own_redis_and_secret(demo):
     services = demo["services"]
-    assert _mounts(services["redis"]) == {"/data": "demo-redis-data"}
+    assert _mounts(services["redis"]) == {"/data": "demo-redis-data", "/secret": "demo-secret"}
     for name in read_procfile():
         env = services[name]["environment"]
         assert env["BILIREC_DEMO"] == "1", name

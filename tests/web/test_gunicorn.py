@@ -20,18 +20,19 @@ from tests.conftest import ROOT, settings_env
 
 @pytest.fixture
 def gunicorn(settings: Settings) -> Iterator[str]:
-    yield from _gunicorn(settings)
+    yield from serve_gunicorn(settings)
 
 
 @pytest.fixture
 def gunicorn_one_thread(settings: Settings) -> Iterator[str]:
     """As compose runs it, but one thread per worker: one slow request makes a worker full."""
-    yield from _gunicorn(settings, "--threads 1")
+    yield from serve_gunicorn(settings, "--threads 1")
 
 
-def _gunicorn(settings: Settings, args: str = "") -> Iterator[str]:
+def serve_gunicorn(settings: Settings, args: str = "", **changes: object) -> Iterator[str]:
+    """gunicorn with web/gunicorn_conf.py on a free port (settings ``changes`` applied)."""
     port = free_port()
-    env = settings_env(replace(settings, web_port=port, web_keepalive_s=5.0))
+    env = settings_env(replace(settings, web_port=port, web_keepalive_s=5.0, **changes))
     env["GUNICORN_CMD_ARGS"] = args
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "web/gunicorn_conf.py", "web:create_app()"],
