@@ -18,6 +18,7 @@ def record_from_list(video: ListVideo | VideoInfo, source: str = "") -> VideoRec
         tname=video.tname, duration=video.duration or 0, pubdate=video.pubdate or 0,
         owner_mid=video.owner.mid or 0, owner_name=video.owner.name, view=s.view or 0,
         like=s.like or 0, coin=s.coin or 0, favorite=s.favorite or 0, source=source,
+        tname_v2=video.tname_v2, vertical=video.vertical, upower=video.upower,
     )
 
 
