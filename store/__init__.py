@@ -32,6 +32,7 @@ from store.qr import QrLogins
 from store.queued import Queued
 from store.ratelimit import WindowLimiter
 from store.retries import PendingRetry, RetrySchedule
+from store.rules import RuleStore
 from store.sessions import Session, SessionStore
 from store.status import STATES, Status, StatusStore
 from store.throttle import Throttle
@@ -81,6 +82,7 @@ class Store:
     queued: Queued
     toview: ToviewStore
     push: PushStore
+    rules: RuleStore
 
     @classmethod
     def connect(
@@ -121,6 +123,7 @@ class Store:
             queued=Queued(r),
             toview=ToviewStore(r),
             push=PushStore(r, cipher),
+            rules=RuleStore(r),
         )
 
     @classmethod

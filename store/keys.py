@@ -218,3 +218,13 @@ def push_result(mid: int) -> str:
 def leaving(mid: int) -> str:
     """Set by logout while the worker still removes what we added to 稍后再看."""
     return f"user:{mid}:leaving"
+
+
+def rules(mid: int) -> str:
+    """The user's filter rules (a JSON document, see ``store.rules``)."""
+    return f"user:{mid}:rules"
+
+
+def rules_rescore(mid: int) -> str:
+    """Set when rules were saved while a refresh held the user's lock."""
+    return f"user:{mid}:rules:rescore"
