@@ -53,7 +53,8 @@ def render_picks(doc: dict[str, Any], feedback: dict[str, str]) -> bytes:
                 for p in doc.get(name, []) if isinstance(p, dict)]
 
     answer = {"date": doc.get("date"), "generated_at": doc.get("generated_at"),
-              "hot": section("hot"), "explore": section("explore")}
+              "hot": section("hot"), "explore": section("explore"),
+              "filtered": doc.get("filtered", 0)}
     return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
 
 

@@ -18,6 +18,7 @@ from models.fallback import partition_counts, popularity_rank
 from models.features import rating
 from store import BehaviourEvent, ModelMeta, Store, VideoRecord
 from worker.convert import merge_events, model_video
+from worker.filters import RuleFilter
 from worker.picks import HOT_SOURCES, build_section, select, split_candidates
 
 log = logging.getLogger(__name__)
@@ -146,9 +147,11 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
         )
 
     doc = {"date": today.isoformat(), "generated_at": None}
+    rules = RuleFilter.of(store.rules.get(mid), ignore=exclude)  # before selection
     for section, pool in (("hot", hot), ("explore", explore)):
-        chosen = select(pool, scores, n=per_list, exclude=exclude, recent=recent)
+        chosen = select(rules.keep(pool), scores, n=per_list, exclude=exclude, recent=recent)
         doc[section] = build_section(chosen, scores, reasons, rate)
+    doc["filtered"] = len(rules.removed)
     return doc
 
 
