@@ -228,3 +228,8 @@ def rules(mid: int) -> str:
 def rules_rescore(mid: int) -> str:
     """Set when rules were saved while a refresh held the user's lock."""
     return f"user:{mid}:rules:rescore"
+
+
+def dislike_reasons(mid: int) -> str:
+    """What 不感兴趣 reasons taught: disliked tags, clickbait UP主, duration bounds (a hash)."""
+    return f"user:{mid}:dislike:reasons"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from store import VideoRecord
+from store import Store, VideoRecord
 from store.rules import Rules, compile_word
 
 
@@ -105,19 +105,30 @@ class RuleFilter:
     filters: list[Filter]
     ignore: frozenset[str] = frozenset()  # never candidates anyway: not counted
     removed: set[str] = field(default_factory=set)
+    hidden: frozenset[str] = frozenset()  # 不感兴趣 on the card: dropped, not counted
 
     @classmethod
-    def of(cls, rules: Rules, ignore: Iterable[str] = ()) -> RuleFilter:
-        return cls(build(rules), frozenset(ignore))
+    def of(cls, rules: Rules, ignore: Iterable[str] = (),
+           hidden: Iterable[str] = ()) -> RuleFilter:
+        return cls(build(rules), frozenset(ignore), hidden=frozenset(hidden))
+
+    @classmethod
+    def for_user(cls, store: Store, mid: int, ignore: Iterable[str] = ()) -> RuleFilter:
+        """The user's rules; and a video disliked with a reason that is no event (不想看
+        这类内容, 太短了…) never comes back either."""
+        disliked = [b for b, kind in store.feedback.all(mid).items() if kind == "dislike"]
+        return cls.of(store.rules.get(mid), ignore, disliked)
 
     def matches(self, record: VideoRecord) -> bool:
         return any(f.matches(record) for f in self.filters)
 
     def keep(self, records: list[VideoRecord]) -> list[VideoRecord]:
-        if not self.filters:
+        if not self.filters and not self.hidden:
             return records
         kept = []
         for record in records:
+            if record.bvid in self.hidden:
+                continue
             if self.matches(record):
                 if record.bvid not in self.ignore:
                     self.removed.add(record.bvid)

@@ -15,6 +15,8 @@ from store import VideoRecord
 from store.rules import Rules, parse_rules
 from tests.conftest import start_worker, stop_worker, wait_for
 from tests.web.helpers import log_in
+from worker.convert import merge_events
+from worker.dislikes import factor
 from worker.filters import RuleFilter, build, short_message
 from worker.picks import HOT_SOURCES
 
@@ -184,3 +186,48 @@ def _run_every_rule_kind(web, sim, store, simulator_url):
     cleared = wait_for(lambda: (p := _picks(http, web))["generated_at"] != before[
         "generated_at"] and p, timeout_s=10, what="re-scored without rules")
     assert cleared["filtered"] == 0 and len(cleared["hot"]) == 20
+    _dislike_reasons(web, http, headers, store, mid, cleared, cands)
+
+
+def _dislike_reasons(web, http, headers, store, mid, current, cands):
+    """不感兴趣 with a reason, through the web and the worker."""
+
+    def dislike(bvid: str, reason: str) -> None:
+        resp = http.post(f"{web.url}/api/feedback", headers=headers, timeout=10,
+                         json={"bvid": bvid, "kind": "dislike", "reason": reason})
+        assert resp.status_code == 204, resp.text
+
+    def newer(before: dict) -> dict:
+        return wait_for(lambda: (p := _picks(http, web))["generated_at"] != before[
+            "generated_at"] and p, timeout_s=10, what="re-scored")
+
+    # 不看这个UP主: a rule, so today's picks lose the UP主 at once.
+    target = current["hot"][0]["author"]
+    dislike(current["hot"][0]["bvid"], "author")
+    blocked = newer(current)
+    assert target["mid"] not in {p["author"]["mid"] for s in ("hot", "explore")
+                                 for p in blocked[s]}
+    assert len(blocked["hot"]) == 20 and len(blocked["explore"]) == 20
+    # 不想看这类内容 and 看过了 on two other picks; the next scoring drops both videos,
+    # blocks no UP主, and leaves the first one's UP主's other-tag videos untouched.
+    topic, seen = blocked["explore"][0], blocked["hot"][1]
+    dislike(topic["bvid"], "topic")
+    dislike(seen["bvid"], "seen")
+    wait_for(lambda: not store.locks.held(mid), timeout_s=10, what="the re-score ends")
+    rules = http.get(f"{web.url}/api/settings", timeout=10).json()["rules"]
+    assert rules["authors"] == [target]  # visible (and removable) in the rules
+    assert http.post(f"{web.url}/api/settings", headers=headers, timeout=10,
+                     json={"rules": rules | {"words": ["不会出现的词"]}}).status_code == 200
+    after = newer(blocked)
+    shown = {p["bvid"] for s in ("hot", "explore") for p in after[s]}
+    assert topic["bvid"] not in shown and seen["bvid"] not in shown
+    assert [a.mid for a in store.rules.get(mid).authors] == [target["mid"]]
+    reasons = store.feedback.reasons(mid)
+    disliked_tags = set(cands[topic["bvid"]].tags or ())
+    assert set(reasons.topic_tags) == disliked_tags
+    same_author = [r for r in cands.values() if r.owner_mid == topic["author"]["mid"]
+                   and r.bvid != topic["bvid"] and not set(r.tags or ()) & disliked_tags]
+    assert all(factor(r, reasons) == 1.0 for r in same_author)
+    # 看过了 is watched, never a label: no example of it for the model.
+    assert seen["bvid"] in store.events.touched(mid)
+    assert seen["bvid"] not in merge_events(store.events.all(mid))
