@@ -216,6 +216,7 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict) -> None:
     if store.rules.take_rescore(mid):  # rules saved while this ran: score again with them
         token = store.locks.acquire(mid)
         if token is not None:
+            store.status.set(mid, "scoring", progress=0.85, message="正在按你的新规则重新挑选")
             score_user.apply_async(args=[mid, token, {"rescore": True}], queue=ML_QUEUE)
     if wants_delivery(ctx, mid):  # 稍后再看 and push: a task of their own, never this one's
         deliver_user.apply_async(args=[mid, today.isoformat()], queue=SYNC_QUEUE)
