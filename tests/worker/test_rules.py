@@ -231,3 +231,70 @@ def _dislike_reasons(web, http, headers, store, mid, current, cands):
     # 看过了 is watched, never a label: no example of it for the model.
     assert seen["bvid"] in store.events.touched(mid)
     assert seen["bvid"] not in merge_events(store.events.all(mid))
+
+
+@pytest.mark.integration
+def test_rules_cost_no_bilibili_request_a_day(redis_client, fast_settings, store):
+    """The same user on two copies of one world, two days of refreshes each: with every
+    kind of rule on, bilibili is asked exactly what it is asked with none."""
+    rules_on = parse_rules({
+        "authors": [{"mid": 1, "name": "x"}], "words": ["原神", "/(a+)+$/"], "tags": ["鬼畜"],
+        "zones": ["单机游戏"], "min_duration_s": 60, "max_duration_s": 3600,
+        "hide_vertical": True, "hide_upower": True, "min_like_rate": 0.01})
+    off = _requests_per_day(redis_client, fast_settings, store, None)
+    on = _requests_per_day(redis_client, fast_settings, store, rules_on)
+    print(f"bilibili requests (first day, next day): rules off {off}, rules on {on}")
+    assert on == off
+
+
+def _requests_per_day(redis_client, fast_settings, store, rules: Rules | None) -> list[int]:
+    from simulator.app import create_app  # noqa: PLC0415
+    from tests.conftest import (  # noqa: PLC0415
+        _KEEP_PREFIXES,
+        LEAN,
+        ServerThread,
+        log_in_directly,
+    )
+    from web.queue import TaskQueue  # noqa: PLC0415
+
+    stale = [k for k in redis_client.scan_iter() if not k.startswith(_KEEP_PREFIXES)]
+    if stale:
+        redis_client.delete(*stale)
+    sim = ServerThread(create_app(seed=11))
+    # A small sync (LEAN: what is counted is the difference, not the volume), all the
+    # metadata in the first run (no backfill runs in between the days).
+    settings = replace(fast_settings, api_base=sim.url, passport_base=sim.url,
+                       www_base=sim.url, **(LEAN | {"first_sync_metadata": 3000,
+                                                    "metadata_per_sync": 3000}))
+    worker = start_worker(settings)
+
+    def control(method: str, path: str, **kw):
+        return requests.request(method, f"{sim.url}/_sim{path}", timeout=10, **kw)
+
+    try:
+        mid = log_in_directly(settings, control, store)
+        if rules is not None:
+            store.rules.save(mid, rules)
+        queue = TaskQueue(settings.redis_url)
+        days = []
+        for day in range(2):
+            control("POST", "/counters/reset")
+            before = _last_refresh(store, mid)
+            token = store.locks.acquire(mid)
+            assert token is not None
+            queue.refresh_user(mid, token, first=day == 0)
+            wait_for(lambda b=before: _last_refresh(store, mid) not in (None, b)
+                     and not store.locks.held(mid), timeout_s=240, what=f"day {day}")
+            days.append(control("GET", "/counters").json()["total"])
+            assert control("POST", "/advance_day", json={"days": 1}).ok
+        if rules is not None:
+            assert store.picks.get(mid)["filtered"] > 0
+        return days
+    finally:
+        stop_worker(worker)
+        sim.stop()
+
+
+def _last_refresh(store, mid: int) -> float | None:
+    status = store.status.get(mid)
+    return status.last_refresh if status else None
