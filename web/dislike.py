@@ -53,27 +53,30 @@ def facts(store: Store, mid: int, bvid: str) -> Facts:
 
 def apply(store: Store, mid: int, bvid: str, reason: str) -> bool:
     """Record what ``reason`` says about ``bvid``; True when the rules changed (the
-    caller re-scores). 409 when what the reason needs of the video is not known."""
+    caller re-scores). 409 (nothing written) when what the reason needs of the video is
+    not known."""
+    video = facts(store, mid, bvid) if reason != "seen" else Facts()
+    if reason in ("author", "clickbait") and not video.author_mid:
+        raise ApiError(409, "不知道这个视频的UP主")
+    if reason == "topic" and not video.tags:
+        raise ApiError(409, "这个视频还没有标签信息")
+    if reason in ("too_short", "too_long") and video.duration <= 0:
+        raise ApiError(409, "不知道这个视频的时长")
     now = int(time.time())
+    # The card was answered, so it is never a shown-but-ignored negative either (which
+    # would count against the UP主 and everything else about the video).
+    store.feedback.click(mid, bvid)
     if reason == "seen":
         store.events.append(mid, [BehaviourEvent("seen", bvid, now, source="web")])
-        return False
-    video = facts(store, mid, bvid)
-    if reason in ("author", "clickbait"):
-        if not video.author_mid:
-            raise ApiError(409, "不知道这个视频的UP主")
-        if reason == "author":
-            store.rules.block_author(mid, video.author_mid, video.author_name)
-            return True
+    elif reason == "author":
+        store.rules.block_author(mid, video.author_mid, video.author_name)
+        return True
+    elif reason == "clickbait":
         store.events.append(mid, [BehaviourEvent("feedback_dislike", bvid, now,
                                                  source="web:clickbait")])
         store.feedback.mark_clickbait(mid, video.author_mid, now)
     elif reason == "topic":
-        if not video.tags:
-            raise ApiError(409, "这个视频还没有标签信息")
         store.feedback.dislike_topic(mid, list(video.tags))
-    elif reason in ("too_short", "too_long"):
-        if video.duration <= 0:
-            raise ApiError(409, "不知道这个视频的时长")
+    else:
         store.feedback.move_duration(mid, reason, video.duration)
     return False

@@ -31,6 +31,7 @@ def state(store, mid) -> dict:
         "rules": store.rules.get(mid).to_json(),
         "reasons": dataclasses.asdict(store.feedback.reasons(mid)),
         "feedback": store.feedback.all(mid),
+        "answered": store.feedback.clicked(mid),  # never "shown but ignored"
     }
 
 
@@ -47,10 +48,11 @@ def test_each_reason_changes_what_it_says_and_nothing_else(web, store, user, rea
     body = {"kind": "dislike"} | ({"reason": reason} if reason else {})
     assert send(web, http, session, **body).status_code == 204
     after = state(store, mid)
-    expected = {**before, "feedback": {VIDEO.bvid: "dislike"}}
+    expected = {**before, "feedback": {VIDEO.bvid: "dislike"}, "answered": {VIDEO.bvid}}
     if reason is None:  # as before reasons existed
         expected["events"] = [("feedback_dislike", VIDEO.bvid, "web")]
         expected["touched"] = {VIDEO.bvid}
+        expected["answered"] = set()  # the dislike event itself keeps it from "shown"
     elif reason == "author":
         expected["rules"] = {**before["rules"], "authors": [{"mid": 777, "name": "某UP主"}]}
     elif reason == "topic":
