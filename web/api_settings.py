@@ -12,7 +12,7 @@ from flask import Blueprint, jsonify, request
 from store import Session
 from store.delivery import COUNT_MAX, COUNT_MIN
 from store.push import KINDS, PushTarget, url_problem
-from store.rules import RulesError, parse_rules
+from store.rules import Rules, RulesError, parse_rules
 from web.api_feed import feed_url, public_base
 from web.context import web_context
 from web.errors import ApiError
@@ -85,7 +85,7 @@ def post_settings(session: Session):
     return jsonify(settings_json(session.mid))
 
 
-def _rules_change(value: Any):  # noqa: ANN202 - store.rules.Rules
+def _rules_change(value: Any) -> Rules:
     try:
         return parse_rules(value)
     except RulesError as exc:
