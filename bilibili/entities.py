@@ -46,6 +46,9 @@ class ListVideo:
     stats: Stats
     source_reason: str = ""  # rcmd_reason / achievement text, "" when none
     state: int | None = None  # 0/1 open; negative hidden or deleted (§8.1)
+    tname_v2: str = ""  # v2 zone name (view ``tname_v2``, related ``tnamev2``)
+    vertical: bool | None = None  # from ``dimension``; None when the shape has none
+    upower: bool | None = None  # 充电专属 (view ``is_upower_exclusive``); None when unsaid
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +202,9 @@ class VideoInfo:
     videos: int | None = None
     desc: str = ""
     related: tuple[ListVideo, ...] = field(default=(), repr=False)  # view/detail only
+    tname_v2: str = ""
+    vertical: bool | None = None
+    upower: bool | None = None
 
     @property
     def is_open(self) -> bool:

@@ -109,6 +109,26 @@ def stats(value: Any) -> Stats:
     )
 
 
+def vertical(value: Any) -> bool | None:
+    """``dimension`` {width, height, rotate}: height > width, ``rotate`` 1 swapping the
+    two; None when absent or not two positive ints."""
+    obj = as_dict(value)
+    w, h = as_int(obj.get("width")), as_int(obj.get("height"))
+    if not w or not h or w < 0 or h < 0:
+        return None
+    if as_int(obj.get("rotate")) == 1:
+        w, h = h, w
+    return h > w
+
+
+def flag(value: Any) -> bool | None:
+    """A JSON boolean (or 0/1); None for anything else."""
+    if isinstance(value, bool):
+        return value
+    number = as_int(value)
+    return bool(number) if number in (0, 1) else None
+
+
 def arc(value: Any, *, reason: str | None = None, aid_key: str = "aid") -> ListVideo | None:
     """The shared Arc object (§0). ``reason`` overrides the item's own ``rcmd_reason``."""
     obj = as_dict(value)
@@ -128,6 +148,9 @@ def arc(value: Any, *, reason: str | None = None, aid_key: str = "aid") -> ListV
         stats=stats(obj.get("stat")),
         source_reason=reason if reason is not None else reason_text(obj.get("rcmd_reason")),
         state=as_int(obj.get("state")),
+        tname_v2=as_str(obj.get("tname_v2")) or as_str(obj.get("tnamev2")),
+        vertical=vertical(obj.get("dimension")),
+        upower=flag(obj.get("is_upower_exclusive")),
     )
 
 
@@ -302,6 +325,9 @@ def video_info(view: Any, tags: Any = None, related: Any = None) -> VideoInfo | 
         videos=as_int(obj.get("videos")),
         desc=as_str(obj.get("desc")),
         related=arcs(related),
+        tname_v2=video.tname_v2,
+        vertical=video.vertical,
+        upower=video.upower,
     )
 
 

@@ -56,6 +56,7 @@ def upload(value: Any) -> ListVideo | None:
         owner=Owner(mid=as_int(obj.get("mid")), name=as_str(obj.get("author"))),
         stats=Stats(view=as_int(obj.get("play")), danmaku=as_int(obj.get("video_review")),
                     reply=as_int(obj.get("comment"))),
+        upower=False,  # supporters-only uploads (is_charging_arc) were dropped above
     )
 
 

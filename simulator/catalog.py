@@ -24,6 +24,8 @@ CATALOGUE_SPAN_DAYS = 730  # the base catalogue covers two years before day 0
 AID_BASE = 100_000_000
 AID_PER_SECOND = 7  # aids grow with publish time, as on the real site
 INVALID_SHARE = 0.02  # share of videos that are deleted / hidden / locked
+UPOWER_SHARE = 0.04  # 充电专属 (supporters-only) videos
+ROTATED_SHARE = 0.3  # vertical videos stored landscape with rotate=1 (width/height swapped)
 # status → view code (§8.1); favourites show deleted/hidden ones as invalid.
 STATUS_CODES = {"deleted": -404, "hidden": 62002, "review": 62004, "uponly": 62012}
 SONGS = ("Other Side", "Hop", "晴天", "稻香", "夜曲", "Lemon", "Unravel", "起风了", "孤勇者",
@@ -83,6 +85,17 @@ class Video:
     @property
     def videos(self) -> int:
         return len(self.page_durations)
+
+    @property
+    def upower(self) -> bool:
+        """充电专属: derived from ids (seed-dependent through ``cid``), so the base
+        catalogue's random stream is untouched."""
+        return unit(self.cid, self.aid, 7) < UPOWER_SHARE
+
+    @property
+    def rotated(self) -> bool:
+        """A vertical video whose ``dimension`` says landscape with ``rotate: 1``."""
+        return self.portrait and unit(self.cid, self.aid, 8) < ROTATED_SHARE
 
     @property
     def primary_topic(self) -> int:

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, request
 
 from . import envelope, vocab
 from .accounts import Account
-from .catalog import Author, Video, stat_at, unit
+from .catalog import Author, Video, stat_at
 from .guards import ApiError, api, int_arg, register
 from .routes_covers import cover_url
 from .state import get_state
@@ -30,7 +30,6 @@ register(bp)
 FOLLOWINGS_PS_MAX = 50
 OTHERS_VISIBLE = 100  # someone else's list: the first 100 entries (2024-03 on)
 ARC_PS_MAX = 50
-CHARGING_SHARE = 0.03  # supporters-only uploads (is_charging_arc)
 
 
 # -- followings ----------------------------------------------------------------------
@@ -137,7 +136,7 @@ def _vitem(world: World, video: Video) -> dict[str, Any]:
         "length": length(video.duration), "video_review": s["danmaku"], "aid": video.aid,
         "bvid": video.bvid, "hide_click": False, "is_pay": 0, "is_union_video": 0,
         "is_steins_gate": 0, "is_live_playback": 0, "is_lesson_video": 0,
-        "is_charging_arc": unit(world.seed, video.aid, 7) < CHARGING_SHARE,
+        "is_charging_arc": video.upower,
         "elec_arc_type": 0, "meta": None, "is_avoided": 0, "season_id": 0, "attribute": 0,
         "is_self_view": False, "vt": 0, "enable_vt": 0, "vt_display": "",
         "playback_position": 0, "jump_url": "",

@@ -44,6 +44,9 @@ def stat(world: World, video: Video, *, vt: bool = False, vv: bool = False,
 
 
 def dimension(video: Video) -> dict[str, int]:
+    """Vertical if height > width, with ``rotate: 1`` swapping the two (§0)."""
+    if video.rotated:
+        return {"width": 1920, "height": 1080, "rotate": 1}
     w, h = (1080, 1920) if video.portrait else (1920, 1080)
     return {"width": w, "height": h, "rotate": 0}
 
@@ -102,7 +105,7 @@ def view(world: World, video: Video) -> dict[str, Any]:
         "desc_v2": [{"raw_text": video.desc, "type": 1, "biz_id": 0}],
         "argue_info": {"argue_msg": "", "argue_type": 0, "argue_link": ""},
         "pages": pages(video), "subtitle": {"allow_submit": False, "list": []},
-        "is_season_display": False, "is_story": video.portrait, "is_upower_exclusive": False,
+        "is_season_display": False, "is_story": video.portrait, "is_upower_exclusive": video.upower,
         "is_chargeable_season": False, "no_cache": False, "teenage_mode": 0,
         "need_jump_bv": False, "disable_show_up_info": False, "premiere": None,
         "honor_reply": {}, "like_icon": "", "enable_vt": 0, "mission_id": 0,

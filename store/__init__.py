@@ -32,6 +32,7 @@ from store.qr import QrLogins
 from store.queued import Queued
 from store.ratelimit import WindowLimiter
 from store.retries import PendingRetry, RetrySchedule
+from store.rules import RuleStore
 from store.sessions import Session, SessionStore
 from store.status import STATES, Status, StatusStore
 from store.throttle import Throttle
@@ -82,6 +83,7 @@ class Store:
     toview: ToviewStore
     push: PushStore
     leaving: Leaving
+    rules: RuleStore
 
     @classmethod
     def connect(
@@ -124,6 +126,7 @@ class Store:
             toview=ToviewStore(r),
             push=PushStore(r, cipher),
             leaving=Leaving(r, credentials),
+            rules=RuleStore(r),
         )
 
     @classmethod

@@ -223,3 +223,18 @@ def feed_notices(mid: int) -> str:
 def leaving(mid: int) -> str:
     """Set by logout while the worker still removes what we added to 稍后再看."""
     return f"user:{mid}:leaving"
+
+
+def rules(mid: int) -> str:
+    """The user's filter rules (a JSON document, see ``store.rules``)."""
+    return f"user:{mid}:rules"
+
+
+def rules_rescore(mid: int) -> str:
+    """Set when rules were saved while a refresh held the user's lock."""
+    return f"user:{mid}:rules:rescore"
+
+
+def dislike_reasons(mid: int) -> str:
+    """What 不感兴趣 reasons taught: disliked tags, clickbait UP主, duration bounds (a hash)."""
+    return f"user:{mid}:dislike:reasons"

@@ -29,6 +29,9 @@ class VideoRecord:
     favorite: int = 0
     tags: tuple[str, ...] | None = None  # None = not fetched yet
     source: str = ""  # where a candidate came from: hot, weekly, ranking, related, feed
+    tname_v2: str = ""  # v2 zone name, "" when the answer had none
+    vertical: bool | None = None  # None = the answer carried no ``dimension``
+    upower: bool | None = None  # 充电专属; None = not said (only view answers it)
     fetched_at: float = field(default_factory=time.time)
 
     def to_doc(self) -> dict:

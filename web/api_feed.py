@@ -34,8 +34,24 @@ def feed(token: str):
     mid = ctx.store.feed.owner(token) if len(token) <= 64 else None
     if mid is None:
         raise ApiError(404, "没有这个订阅地址（可能已重新生成）")
-    docs = [doc for day in ctx.store.picks.dates(mid)
+    view = _feed_view()
+    docs = [view.narrow(doc) for day in ctx.store.picks.dates(mid)
             if (doc := ctx.store.picks.get(mid, day)) is not None and doc.get("date")]
-    body = atom.feed(docs, self_url=feed_url(token), page_url=f"{public_base()}/",
-                     tz=ctx.settings.tz, notices=ctx.store.feed.notices(mid))
+    body = atom.feed(docs, self_url=feed_url(token) + view.query, page_url=f"{public_base()}/",
+                     tz=ctx.settings.tz, notices=ctx.store.feed.notices(mid), title=view.title)
     return Response(body, mimetype="application/atom+xml")
+
+
+def _feed_view() -> atom.FeedView:
+    """``?list=hot|explore`` and ``?min_rating=N`` (0–100); 400 for anything else in them."""
+    args = request.args
+    if len(args.getlist("list")) > 1 or len(args.getlist("min_rating")) > 1:
+        raise ApiError(400, "list 和 min_rating 各只能给一次")
+    section = args.get("list")
+    if section is not None and section not in atom.SECTION_TITLES:
+        raise ApiError(400, "list 只能是 hot 或 explore")
+    rating = args.get("min_rating")
+    if rating is not None and not (rating.isascii() and rating.isdigit() and len(rating) <= 3
+                                   and int(rating) <= 100):
+        raise ApiError(400, "min_rating 应为 0–100 的整数")
+    return atom.FeedView(section, None if rating is None else int(rating))

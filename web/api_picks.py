@@ -11,6 +11,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from store import BehaviourEvent, Session
+from store.feedback import REASONS
+from web import dislike
+from web.api_settings import rescore
 from web.context import web_context
 from web.errors import ApiError
 from web.fast_picks import PREFETCHED
@@ -53,7 +56,8 @@ def render_picks(doc: dict[str, Any], feedback: dict[str, str]) -> bytes:
                 for p in doc.get(name, []) if isinstance(p, dict)]
 
     answer = {"date": doc.get("date"), "generated_at": doc.get("generated_at"),
-              "hot": section("hot"), "explore": section("explore")}
+              "hot": section("hot"), "explore": section("explore"),
+              "filtered": doc.get("filtered", 0)}
     return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -75,8 +79,15 @@ def feedback(session: Session):
         raise ApiError(400, "bvid 格式错误（BV1 加 9 位 base58 字符）")
     if kind not in FEEDBACK_KINDS:
         raise ApiError(400, "kind 只能是 like、dislike、click 或 clear")
+    reason = body.get("reason")
+    if "reason" in body and (kind != "dislike" or reason not in REASONS):
+        raise ApiError(400, "reason 只能随 dislike 给出，且只能是 " + "、".join(REASONS))
     store = web_context().store
-    if kind == "click":
+    if reason is not None:
+        if dislike.apply(store, session.mid, bvid, reason):
+            rescore(session.mid)  # 不看这个UP主 is a rule: today's picks lose them now
+        store.feedback.set(session.mid, bvid, "dislike")
+    elif kind == "click":
         store.feedback.click(session.mid, bvid)
     elif kind == "clear":
         store.feedback.clear(session.mid, bvid)

@@ -14,6 +14,7 @@ from store import Session
 from store.delivery import COUNT_MAX, COUNT_MIN
 from store.push import KINDS, PushTarget, url_problem
 from store.push_address import url_address_problem
+from store.rules import Rules, RulesError, parse_rules
 from web.api_feed import feed_url, public_base
 from web.context import web_context
 from web.errors import ApiError
@@ -55,6 +56,7 @@ def settings_json(mid: int) -> dict[str, Any]:
             },
         },
         "feed_url": feed_url(store.feed.token(mid)),
+        "rules": store.rules.get(mid).to_json(),
     }
 
 
@@ -68,9 +70,9 @@ def get_settings(session: Session):
 @require_user(csrf=True)
 def post_settings(session: Session):
     body = request.get_json(silent=True)
-    if not isinstance(body, dict) or set(body) - {"toview", "push"}:
+    if not isinstance(body, dict) or set(body) - {"toview", "push", "rules"}:
         raise ApiError(400, '请求体应为 JSON：{"toview": {"enabled", "count"}, '
-                            '"push": {"kind", "url"} 或 null} 中的任意部分')
+                            '"push": {"kind", "url"} 或 null, "rules": {…}} 中的任意部分')
     if isinstance(body.get("push"), dict) and not _limit(session.mid, "push_save",
                                                          PUSH_SAVES_PER_MIN):
         # Each save resolves the URL's host name (up to SAVE_RESOLVE_S of a web thread).
@@ -78,6 +80,7 @@ def post_settings(session: Session):
     # Everything is checked before anything is written: a bad value changes nothing.
     toview = _toview_change(body["toview"]) if "toview" in body else None
     push = _push_change(session.mid, body["push"]) if "push" in body else None
+    rules = _rules_change(body["rules"]) if "rules" in body else None
     store = web_context().store
     if toview is not None:
         store.toview.save_settings(session.mid, **toview)
@@ -86,7 +89,34 @@ def post_settings(session: Session):
             store.push.delete(session.mid)
         else:
             store.push.save(session.mid, push)
+    if rules is not None and rules != store.rules.get(session.mid):
+        store.rules.save(session.mid, rules)
+        rescore(session.mid)
     return jsonify(settings_json(session.mid))
+
+
+def _rules_change(value: Any) -> Rules:
+    try:
+        return parse_rules(value)
+    except RulesError as exc:
+        raise ApiError(400, str(exc)) from None
+
+
+def rescore(mid: int) -> None:
+    """Picks again from the stored pools under the new rules (the ml queue, no bilibili
+    request). A refresh holding the user scores with them, or scores again after."""
+    ctx = web_context()
+    ctx.store.rules.want_rescore(mid)
+    if not ctx.store.picks.latest_date(mid):
+        return  # the first refresh has not picked yet: it reads the rules when it does
+    token = ctx.store.locks.acquire(mid)
+    if token is not None:
+        ctx.store.status.set(mid, "scoring", progress=0.85, message="正在按你的新规则重新挑选")
+        try:
+            ctx.queue.score_user(mid, token)
+        except Exception:
+            ctx.store.locks.release(mid, token)  # the flag stays: the next refresh uses it
+            raise
 
 
 def _toview_change(value: Any) -> dict[str, Any]:

@@ -6,12 +6,55 @@ from __future__ import annotations
 import datetime as dt
 import html
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from typing import Any
 
 from store.feed import Notice
 
 NS = "http://www.w3.org/2005/Atom"
 SECTIONS = (("hot", "热门精选"), ("explore", "兴趣探索"))
+SECTION_TITLES = dict(SECTIONS)
+FEED_TITLE = "B站每日推荐"
+
+
+@dataclass(frozen=True)
+class FeedView:
+    """A feed narrowed to one list and/or picks rated at least ``min_rating``."""
+
+    section: str | None = None
+    min_rating: int | None = None
+
+    def narrow(self, doc: dict[str, Any]) -> dict[str, Any]:
+        out = dict(doc)
+        for key, _ in SECTIONS:
+            picks = [p for p in doc.get(key, []) if isinstance(p, dict)]
+            if self.section is not None and key != self.section:
+                picks = []
+            if self.min_rating is not None:
+                picks = [p for p in picks if _rating(p) >= self.min_rating]
+            out[key] = picks
+        return out
+
+    @property
+    def query(self) -> str:
+        """The query naming this view, for the feed's own (distinct) id and self link."""
+        parts = [f"list={self.section}"] * (self.section is not None)
+        parts += [f"min_rating={self.min_rating}"] * (self.min_rating is not None)
+        return "?" + "&".join(parts) if parts else ""
+
+    @property
+    def title(self) -> str:
+        parts = [FEED_TITLE]
+        if self.section is not None:
+            parts.append(SECTION_TITLES[self.section])
+        if self.min_rating is not None:
+            parts.append(f"推荐指数 ≥ {self.min_rating}")
+        return " · ".join(parts)
+
+
+def _rating(pick: dict[str, Any]) -> int:
+    rating = pick.get("rating")
+    return rating if isinstance(rating, int) and not isinstance(rating, bool) else 0
 
 
 def thumbnail(cover: str) -> str:
@@ -68,7 +111,7 @@ def _notice_html(page_url: str) -> str:
 
 
 def feed(docs: list[dict[str, Any]], *, self_url: str, page_url: str, tz: dt.tzinfo,
-         notices: list[Notice] = ()) -> bytes:
+         notices: list[Notice] = (), title: str = FEED_TITLE) -> bytes:
     """``docs``: the days' picks documents, newest first; ``notices`` go among them by
     time (a dead login is the newest thing, so it heads the feed until picks come again)."""
     ET.register_namespace("", NS)
@@ -104,7 +147,7 @@ def feed(docs: list[dict[str, Any]], *, self_url: str, page_url: str, tz: dt.tzi
     stamps = [_updated(doc, tz) for doc in docs] + [_stamp(n.at, tz) for n in pending]
 
     sub(root, "id", self_url)
-    sub(root, "title", "B站每日推荐")
+    sub(root, "title", title)
     sub(root, "subtitle", "每天为你挑选的 bilibili 视频")
     updated = (max(stamps, key=dt.datetime.fromisoformat) if stamps
                else dt.datetime(2000, 1, 1, tzinfo=tz).isoformat())

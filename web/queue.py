@@ -8,6 +8,8 @@ REFRESH_USER = "bilirec.refresh_user"
 TOVIEW_UNDO = "bilirec.toview_undo"
 PUSH_TEST = "bilirec.push_test"
 LOGOUT_USER = "bilirec.logout_user"
+SCORE_USER = "bilirec.score_user"
+ML_QUEUE = "ml"
 SYNC_QUEUE = "sync"
 FIRST_SYNC_QUEUE = "sync_first"  # drained first: a user who just logged in waits least
 PUSH_QUEUE = "push"  # a worker of its own: a slow webhook never holds a sync thread
@@ -31,3 +33,8 @@ class TaskQueue:
 
     def logout_user(self, mid: int, token: str) -> None:
         self._celery.send_task(LOGOUT_USER, args=[mid, token], queue=FIRST_SYNC_QUEUE)
+
+    def score_user(self, mid: int, lock_token: str) -> None:
+        """Re-score from the stored pools (new rules): no sync, no bilibili request."""
+        self._celery.send_task(SCORE_USER, args=[mid, lock_token, {"rescore": True}],
+                               queue=ML_QUEUE)

@@ -1,7 +1,8 @@
 """Candidate pools. Shared by all users: the popular list, the newest 每周必看 and the zone
 rankings (``refresh_hot``). Per user: related videos of their strong positives and the
-home feed. Tags cost one request per video, so each pool is capped, pre-ranked cheaply
-from what the list answers carry, and tags are fetched for its top only, once per video.
+home feed. Details (tags, 充电专属, dimension) cost one request per video, so each pool is capped,
+pre-ranked cheaply from what the list answers carry, and details are fetched for its top
+only, once per video.
 """
 
 from __future__ import annotations
@@ -130,18 +131,33 @@ def _with_tags(
     for record in records:
         if record.bvid in gone:
             continue
-        tags = cached[record.bvid].tags if record.bvid in cached else None
-        if tags is None and budget > 0:
+        known = cached.get(record.bvid)
+        if (known is None or known.tags is None) and budget > 0:
             budget -= 1
+            # view/detail, one request like the tags alone, also says what no list
+            # answer does (充电专属, and the dimension for feed items): the rules need it.
             try:
-                tags = client.video_tags(record.bvid)
-            except errors.NotFound as exc:
+                info = client.video_detail(record.bvid)
+            except (errors.NotFound, errors.BadRequest) as exc:
                 store.videos.mark_gone(record.bvid, exc.code)
                 continue
-            fetched.append(replace(record, tags=tags, source=""))
-        out.append(replace(record, tags=tags))
+            known = replace(record, tags=info.tags, source="", tname_v2=info.tname_v2,
+                            vertical=info.vertical, upower=info.upower)
+            fetched.append(known)
+        out.append(_with_details(record, known))
     store.videos.put(fetched)
     return out
+
+
+def _with_details(record: VideoRecord, known: VideoRecord | None) -> VideoRecord:
+    """The list answer's record with the tags and details a detail request found."""
+    if known is None:
+        return record
+    return replace(
+        record, tags=known.tags, tname_v2=record.tname_v2 or known.tname_v2,
+        vertical=record.vertical if record.vertical is not None else known.vertical,
+        upower=record.upower if record.upower is not None else known.upower,
+    )
 
 
 def _author_counts(store: Store, mid: int) -> dict[int, int]:

@@ -18,6 +18,7 @@ def record_from_list(video: ListVideo | VideoInfo, source: str = "") -> VideoRec
         tname=video.tname, duration=video.duration or 0, pubdate=video.pubdate or 0,
         owner_mid=video.owner.mid or 0, owner_name=video.owner.name, view=s.view or 0,
         like=s.like or 0, coin=s.coin or 0, favorite=s.favorite or 0, source=source,
+        tname_v2=video.tname_v2, vertical=video.vertical, upower=video.upower,
     )
 
 
@@ -91,6 +92,16 @@ def merge_events(events: Iterable[BehaviourEvent]) -> dict[str, Event]:
             m["shown_ignored"] = True
         elif e.kind == "toview":
             m["queued"] = True
+        elif e.kind == "seen":
+            m["seen"] = True
+    for bvid, m in list(merged.items()):
+        # 看过了: watched elsewhere, so never shown-but-ignored; and no label of its own
+        # (neither a taste negative nor a made-up positive).
+        if m.pop("seen", False):
+            m["shown_ignored"] = False
+            if not (m["progress"] or m.get("liked") or m.get("faved") or m.get("coined")
+                    or m.get("disliked") or m.get("queued")):
+                del merged[bvid]
     for m in merged.values():
         # Shown-but-ignored only counts while nothing else happened with the video.
         if m.get("shown_ignored") and (m["progress"] or m.get("liked") or m.get("faved")

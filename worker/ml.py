@@ -17,7 +17,9 @@ from models.entities import Event, Video
 from models.fallback import partition_counts, popularity_rank
 from models.features import rating
 from store import BehaviourEvent, ModelMeta, Store, VideoRecord
+from worker import dislikes
 from worker.convert import merge_events, model_video
+from worker.filters import RuleFilter
 from worker.picks import HOT_SOURCES, build_section, select, split_candidates
 
 log = logging.getLogger(__name__)
@@ -137,6 +139,7 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
         rate = _fallback_rating
     row = {r.bvid: i for i, r in enumerate(hot + explore)}
     scores = {bvid: float(probs[i]) for bvid, i in row.items()}
+    dislikes.adjust(scores, hot + explore, store.feedback.reasons(mid))  # 不感兴趣 reasons
     recent = store.picks.recent_bvids(mid, today)
 
     def reasons(chosen: list[VideoRecord]) -> list[list[str]]:
@@ -146,9 +149,11 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
         )
 
     doc = {"date": today.isoformat(), "generated_at": None}
+    rules = RuleFilter.for_user(store, mid, ignore=exclude)  # before selection
     for section, pool in (("hot", hot), ("explore", explore)):
-        chosen = select(pool, scores, n=per_list, exclude=exclude, recent=recent)
+        chosen = select(rules.keep(pool), scores, n=per_list, exclude=exclude, recent=recent)
         doc[section] = build_section(chosen, scores, reasons, rate)
+    doc["filtered"] = len(rules.removed)
     return doc
 
 

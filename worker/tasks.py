@@ -23,6 +23,7 @@ from worker.app import ML_QUEUE, SYNC_FIRST_QUEUE, SYNC_QUEUE
 from worker.candidates import refresh_hot as refresh_hot_pools
 from worker.context import Context, context_for
 from worker.cookies import mark_login_expired
+from worker.filters import short_message
 from worker.refresh import sync_user
 from worker.sync import LISTING_MESSAGE, listing_complete
 from worker.tasks_delivery import deliver_user, wants_delivery
@@ -233,6 +234,7 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict) -> None:
         _finish(ctx, mid, lock_token, idle_state(ctx, mid), f"{LISTING_MESSAGE}，下次刷新会继续")
         return
     today = ctx.clock().date()
+    store.rules.take_rescore(mid)  # the rules read below are the newest
     store.events.append(mid, ml.shown_events(store, mid, today))
     state, _ = ml.load_state(store, mid)
     doc = ml.score(store, mid, state, today=today, per_list=ctx.settings.picks_per_list)
@@ -243,8 +245,15 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict) -> None:
     store.picks.save(mid, today.isoformat(), doc)
     if state.trained:
         store.models.save_profile(mid, ml.recommender().profile(state))
-    _finish(ctx, mid, lock_token, "ready", _ready_message(state, info),
-            picks_date=today.isoformat(), refreshed=True)
+    message = "；".join(m for m in (
+        short_message(doc, ctx.settings.picks_per_list), _ready_message(state, info)) if m)
+    _finish(ctx, mid, lock_token, "ready", message, picks_date=today.isoformat(),
+            refreshed=True)
+    if store.rules.take_rescore(mid):  # rules saved while this ran: score again with them
+        token = store.locks.acquire(mid)
+        if token is not None:
+            store.status.set(mid, "scoring", progress=0.85, message="正在按你的新规则重新挑选")
+            score_user.apply_async(args=[mid, token, {"rescore": True}], queue=ML_QUEUE)
     if wants_delivery(ctx, mid):  # 稍后再看 and push: a task of their own, never this one's
         deliver_user.apply_async(args=[mid, today.isoformat()], queue=SYNC_QUEUE)
     if info.get("backfill"):

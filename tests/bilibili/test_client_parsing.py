@@ -271,3 +271,26 @@ def test_empty_like_and_coin_lists(payload):
     fake = FakeBili().on(LIKES, ok(payload)).on(COINS, ok(payload))
     assert make(fake).liked_videos(USER).items == ()
     assert make(fake).coined_videos(USER).items == ()
+
+
+def test_dimension_zone_and_upower_are_read_tolerantly() -> None:
+    from bilibili.parse import arc  # noqa: PLC0415 - local to this check
+
+    base = {"bvid": "BV17x411w7KC", "aid": 170001}
+    cases = [
+        ({"dimension": {"width": 1080, "height": 1920, "rotate": 0}}, True),
+        ({"dimension": {"width": 1920, "height": 1080, "rotate": 1}}, True),
+        ({"dimension": {"width": 1080, "height": 1920, "rotate": 1}}, False),
+        ({"dimension": {"width": 1920, "height": 1080}}, False),
+        ({"dimension": {"width": "--", "height": 1080}}, None),
+        ({"dimension": None}, None),
+        ({}, None),
+    ]
+    for extra, vertical in cases:
+        video = arc(base | extra)
+        assert video is not None and video.vertical is vertical, extra
+    assert arc(base | {"is_upower_exclusive": True}).upower is True
+    assert arc(base | {"is_upower_exclusive": "yes"}).upower is None
+    assert arc(base).upower is None
+    assert arc(base | {"tname_v2": "人力VOCALOID"}).tname_v2 == "人力VOCALOID"
+    assert arc(base | {"tnamev2": "MV"}).tname_v2 == "MV"

@@ -208,7 +208,8 @@ def test_dislike_fades_the_card_survives_reload_and_undo_sends_clear(page, env):
     cached_before = env.api("/api/picks")
     first, second = page.locator("#picks-hot .card").nth(0), page.locator("#picks-hot .card").nth(1)
     gone, kept = first.get_attribute("data-bvid"), second.get_attribute("data-bvid")
-    first.locator("[data-kind=dislike]").click()
+    first.locator("[data-kind=dislike]").click()  # opens the reasons; the first is plain
+    first.locator(".reason-menu [data-reason='']").click()
     first.locator(".undo").wait_for()
     assert "disliked" in first.get_attribute("class")
     first.wait_for(state="hidden", timeout=10000)  # after the undo window
@@ -220,6 +221,7 @@ def test_dislike_fades_the_card_survives_reload_and_undo_sends_clear(page, env):
     assert [p["feedback"] for p in cached_after["hot"] if p["bvid"] == gone] == ["dislike"]
 
     second.locator("[data-kind=dislike]").click()
+    second.locator(".reason-menu [data-reason='']").click()
     second.locator(".undo button").click()
     second.locator(".undo").wait_for(state="hidden")
     assert kept not in env.store.feedback.all(env.mid)

@@ -88,8 +88,14 @@ def test_logout_deletes_everything(web, sim, store):
     mid = session["mid"]
     csrf = {"X-CSRF-Token": session["csrf_token"]}
     assert http.post(f"{web.url}/api/refresh", headers=csrf, timeout=10).status_code in (202, 429)
+    rules = {"authors": [{"mid": 4242, "name": "屏蔽的UP"}], "words": ["标题党"],
+             "hide_vertical": True}
+    assert http.post(f"{web.url}/api/settings", json={"rules": rules}, headers=csrf,
+                     timeout=10).status_code == 200
+    assert store.rules.get(mid).words == ("标题党",)
     resp = http.post(f"{web.url}/api/logout", headers=csrf, timeout=10)
     assert resp.status_code == 204
+    assert not store.rules.get(mid).words
     # No key name or value outside Celery's own queues names the user. (A refresh
     # message still queued for a worker is the broker's; issue 10 takes it on.)
     celery = (b"sync", b"sync_first", b"ml", b"unacked", b"_kombu")

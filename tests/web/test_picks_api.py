@@ -24,7 +24,8 @@ def test_picks_latest_and_by_date(web, sim, store):
                                          "hot": [PICK], "explore": []})
     body = http.get(f"{web.url}/api/picks", timeout=10).json()
     assert body == {"date": "2026-11-27", "generated_at": "2026-11-27T06:00:00+08:00",
-                    "hot": [{**PICK, "feedback": None}], "explore": []}
+                    "hot": [{**PICK, "feedback": None}], "explore": [],
+                    "filtered": 0}  # picks stored before rules existed filtered nothing
     assert http.get(f"{web.url}/api/days", timeout=10).json() == {
         "dates": ["2026-11-27", "2026-11-26"]}
     older = http.get(f"{web.url}/api/picks", params={"date": "2026-11-26"}, timeout=10)

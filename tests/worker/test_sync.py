@@ -83,7 +83,9 @@ def test_daily_sync_fetches_only_new_items(synced, store):
     new_watch = [e for e in store.events.all(mid) if e.kind == "watch"][before:]
     assert report.new_events > 0 and store.events.count(mid) == before + report.new_events
     assert paths["/x/web-interface/history/cursor"] <= len(new_watch) // 30 + 2
-    assert paths.get("/x/web-interface/wbi/view/detail", 0) <= report.new_events + 5
+    # view/detail: the new videos' metadata, plus the user pool's candidate details
+    assert paths.get("/x/web-interface/wbi/view/detail", 0) <= (
+        report.new_events + 5 + settings.user_tag_fetch)
 
 
 def test_faults_on_history_are_retried(synced, store):

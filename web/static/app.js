@@ -28,7 +28,7 @@
   let statusTimer = null;
 
   function route() {
-    const view = location.hash === "#profile" ? "profile" : "picks";
+    const view = ["#profile", "#rules"].includes(location.hash) ? "profile" : "picks";
     $("nav-picks").classList.toggle("active", view === "picks");
     $("nav-profile").classList.toggle("active", view === "profile");
     if (!loggedIn) return;
@@ -183,6 +183,8 @@
   $("refresh").addEventListener("click", requestRefresh);
   if (demo) $("demo-scan").addEventListener("click", demoScan);
   window.addEventListener("hashchange", route);
+  // Rules saved or an UP主 blocked: the re-score takes seconds, so ask for status now.
+  window.addEventListener("bilirec:rescore", () => { refreshStatus(); });
   profile.init(() => {
     loggedIn = false;
     clearTimeout(statusTimer);

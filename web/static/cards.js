@@ -11,9 +11,72 @@ window.bilirecCards = (function () {
   let asked = new URLSearchParams(location.search).get("date");
   if (asked && !/^\d{4}-\d{2}-\d{2}$/.test(asked)) asked = null;
 
-  function sendFeedback(bvid, kind, keepalive) {
-    return api("POST", "/api/feedback", { bvid, kind }, keepalive ? { keepalive: true } : {});
+  const UNDO_TEXT = {
+    "": "已减少此类推荐",
+    author: "已屏蔽这个UP主",
+    topic: "将减少这类内容",
+    clickbait: "已标记为标题党",
+    too_short: "将少推荐这么短的视频",
+    too_long: "将少推荐这么长的视频",
+    seen: "已标记为看过，不再推荐",
+  };
+
+  function sendFeedback(bvid, kind, keepalive, reason) {
+    const body = reason ? { bvid, kind, reason } : { bvid, kind };
+    return api("POST", "/api/feedback", body, keepalive ? { keepalive: true } : {});
   }
+
+  // 不感兴趣 opens a small menu of reasons; one tap (or Enter) on an item is the whole
+  // action. Arrow keys move, Escape closes and gives the focus back to the button.
+  function reasonMenu(node, pick) {
+    const button = node.querySelector("[data-kind=dislike]");
+    const menu = node.querySelector(".reason-menu");
+    const items = [...menu.querySelectorAll("[role=menuitem]")];
+    const open = (focusIndex) => {
+      closeMenus(menu);
+      menu.hidden = false;
+      button.setAttribute("aria-expanded", "true");
+      items[focusIndex].focus();
+    };
+    const close = (refocus) => {
+      menu.hidden = true;
+      button.setAttribute("aria-expanded", "false");
+      if (refocus) button.focus();
+    };
+    menu.close = close;
+    button.addEventListener("click", () => (menu.hidden ? open(0) : close(false)));
+    button.addEventListener("keydown", (e) => {
+      if (e.key === "ArrowDown") { e.preventDefault(); open(0); }
+      if (e.key === "ArrowUp") { e.preventDefault(); open(items.length - 1); }
+    });
+    menu.addEventListener("keydown", (e) => {
+      const at = items.indexOf(document.activeElement);
+      if (e.key === "Escape") { e.preventDefault(); close(true); }
+      else if (e.key === "ArrowDown") { e.preventDefault(); items[(at + 1) % items.length].focus(); }
+      else if (e.key === "ArrowUp") {
+        e.preventDefault();
+        items[(at - 1 + items.length) % items.length].focus();
+      } else if (e.key === "Home") { e.preventDefault(); items[0].focus(); }
+      else if (e.key === "End") { e.preventDefault(); items[items.length - 1].focus(); }
+      else if (e.key === "Tab") close(false);
+    });
+    for (const item of items) {
+      item.addEventListener("click", () => {
+        close(false);
+        dislike(node, item.dataset.reason, pick);
+      });
+    }
+  }
+
+  function closeMenus(except) {
+    for (const menu of document.querySelectorAll(".reason-menu:not([hidden])")) {
+      if (menu !== except && menu.close) menu.close(false);
+    }
+  }
+
+  document.addEventListener("click", (e) => {
+    if (!e.target.closest(".reason-menu, [data-kind=dislike]")) closeMenus(null);
+  });
 
   function card(pick) {
     const node = $("card-template").content.firstElementChild.cloneNode(true);
@@ -49,23 +112,30 @@ window.bilirecCards = (function () {
       if (code !== 204) return showError(errorOf(data, "操作失败"));
       like.classList.toggle("on", kind === "like");
     });
-    node.querySelector("[data-kind=dislike]").addEventListener("click", () => dislike(node));
+    reasonMenu(node, pick);
     if (pick.feedback === "dislike") node.hidden = true;
     return node;
   }
 
-  async function dislike(node) {
+  async function dislike(node, reason, pick) {
     const bvid = node.dataset.bvid;
-    const { status: code, data } = await sendFeedback(bvid, "dislike");
+    const { status: code, data } = await sendFeedback(bvid, "dislike", false, reason);
     if (code !== 204) return showError(errorOf(data, "操作失败"));
+    showError("");
     node.classList.add("disliked");
     const undo = node.querySelector(".undo");
+    undo.querySelector(".undo-text").textContent = UNDO_TEXT[reason || ""];
     undo.hidden = false;
     const timer = setTimeout(() => { node.hidden = true; }, UNDO_MS);
+    // A blocked UP主 is a rule: the re-scored picks come within seconds.
+    if (reason === "author") window.dispatchEvent(new Event("bilirec:rescore"));
     undo.querySelector("button").onclick = async () => {
       clearTimeout(timer);
       const res = await sendFeedback(bvid, "clear");
       if (res.status !== 204) return showError(errorOf(res.data, "撤销失败"));
+      if (reason === "author" && !(await window.bilirecRules.unblock(pick.author.mid))) {
+        return showError("撤销屏蔽失败，可在“我的规则”里删除");
+      }
       node.classList.remove("disliked");
       node.querySelector("[data-kind=like]").classList.remove("on");
       undo.hidden = true;
@@ -101,6 +171,10 @@ window.bilirecCards = (function () {
       for (const pick of data[section]) list.appendChild(card(pick));
     }
     $("day-select").value = data.date;
+    const filtered = data.filtered || 0;
+    $("filtered-text").textContent = (data.date === today() ? "今日" : data.date + " ") +
+      "已按你的规则过滤 " + filtered + " 个视频";
+    $("filtered-note").hidden = filtered === 0;
     $("picks-view").hidden = false;
     note();
   }

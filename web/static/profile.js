@@ -62,6 +62,8 @@ window.bilirecProfile = (function () {
     if (settings.status === 200) {
       $("feed-url").value = settings.data.feed_url;
       window.bilirecSettings.render(settings.data);
+      window.bilirecRules.render(settings.data.rules);
+      if (location.hash === "#rules") $("rules").scrollIntoView();
     }
   }
 
