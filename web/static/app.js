@@ -41,6 +41,8 @@
   async function loadSession() {
     const { status, data } = await api("GET", "/api/session");
     if (status !== 200) return showError(errorOf(data, "无法连接服务器"));
+    // 200 even with Redis down: then not logged in, and the error says why.
+    if (data.error) return showError(data.error);
     shared.csrf = data.csrf_token;
     loggedIn = data.logged_in;
     $("who").hidden = !loggedIn;
