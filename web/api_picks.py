@@ -3,6 +3,7 @@ served from Redis until new picks or feedback change it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -52,9 +53,20 @@ def render_picks(doc: dict[str, Any], feedback: dict[str, str]) -> bytes:
         return [{**p, "feedback": feedback.get(p.get("bvid"))}
                 for p in doc.get(name, []) if isinstance(p, dict)]
 
-    answer = {"date": doc.get("date"), "generated_at": doc.get("generated_at"),
+    answer = {"date": doc.get("date"), "generated_at": whole_seconds(doc.get("generated_at")),
               "hot": section("hot"), "explore": section("explore")}
     return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def whole_seconds(stamp: Any) -> Any:
+    """CONTRACT's time form (whole seconds, with the offset) for a stored time, however
+    precise its writer made it (picks written before this release carry milliseconds)."""
+    if not isinstance(stamp, str):
+        return stamp
+    try:
+        return dt.datetime.fromisoformat(stamp).isoformat(timespec="seconds")
+    except ValueError:
+        return stamp
 
 
 @bp.get("/api/days")
@@ -75,7 +87,14 @@ def feedback(session: Session):
         raise ApiError(400, "bvid 格式错误（BV1 加 9 位 base58 字符）")
     if kind not in FEEDBACK_KINDS:
         raise ApiError(400, "kind 只能是 like、dislike、click 或 clear")
-    store = web_context().store
+    ctx = web_context()
+    store = ctx.store
+    if not store.limits.allow_user("feedback", session.mid, limit=ctx.settings.feedback_per_min,
+                                   window_s=60):
+        raise ApiError(429, "反馈太频繁了，请稍后再试", retry_after=store.limits.retry_after(60))
+    if not _known_to(session.mid, bvid):
+        # Otherwise any script could grow the user's events without bound.
+        raise ApiError(404, "没有给你推荐过这个视频")
     if kind == "click":
         store.feedback.click(session.mid, bvid)
     elif kind == "clear":
@@ -85,3 +104,22 @@ def feedback(session: Session):
         store.events.append(session.mid, [event])
         store.feedback.set(session.mid, bvid, kind)
     return "", 204
+
+
+def _known_to(mid: int, bvid: str) -> bool:
+    """Was ``bvid`` among the user's picks of the last 30 days, or has the user events for
+    it? Today's picks first: nearly every feedback is about them."""
+    store = web_context().store
+    if store.events.touched_among(mid, [bvid]):
+        return True
+    latest = store.picks.latest_date(mid)
+    days = store.picks.dates(mid)
+    for day in sorted(days, key=lambda d: d != latest):
+        if bvid in _bvids(store.picks.get(mid, day)):
+            return True
+    return False
+
+
+def _bvids(doc: dict[str, Any] | None) -> set[str]:
+    return {p.get("bvid") for section in ("hot", "explore")
+            for p in (doc or {}).get(section, []) if isinstance(p, dict)}

@@ -9,13 +9,14 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import requests
 
 from launcher.redis_server import free_port
 from settings import Settings
-from tests.conftest import ROOT, settings_env
+from tests.conftest import ROOT, settings_env, wait_for
 
 
 @pytest.fixture
@@ -29,13 +30,22 @@ def gunicorn_one_thread(settings: Settings) -> Iterator[str]:
     yield from _gunicorn(settings, "--threads 1")
 
 
-def _gunicorn(settings: Settings, args: str = "") -> Iterator[str]:
+@pytest.fixture
+def gunicorn_logging(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """With BILIREC_WEB_ACCESS_LOG=1; the access log goes to the file yielded."""
+    log = tmp_path / "access.log"
+    with log.open("wb") as out:
+        for url in _gunicorn(replace(settings, web_access_log=True), stdout=out):
+            yield url, log
+
+
+def _gunicorn(settings: Settings, args: str = "", stdout=subprocess.DEVNULL) -> Iterator[str]:  # noqa: ANN001
     port = free_port()
     env = settings_env(replace(settings, web_port=port, web_keepalive_s=5.0))
     env["GUNICORN_CMD_ARGS"] = args
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "web/gunicorn_conf.py", "web:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -103,3 +113,19 @@ def test_a_full_worker_leaves_new_connections_to_the_other(gunicorn_one_thread: 
         for _ in range(12):
             with socket.create_connection(("127.0.0.1", port), timeout=3) as sock:
                 assert _get(sock, "/healthz").startswith(b"HTTP/1.1 200")
+
+
+def test_the_access_log_redacts_the_secret_feed_path(gunicorn_logging, store):
+    """The feed token is a credential: anyone holding it reads the user's picks. The log
+    (BILIREC_WEB_ACCESS_LOG=1) shows every request, the feed path redacted."""
+    url, log = gunicorn_logging
+    token = store.feed.token(4242)
+    encoded = "".join(f"%{b:02X}" for b in token.encode())
+    for path in (f"/feed/{token}.atom", f"/feed/{token}.atom?list=hot",
+                 f"/%66eed/{encoded}.atom", "/healthz"):
+        requests.get(url + path, timeout=10)
+    wait_for(lambda: log.read_text().count("\n") >= 4, timeout_s=10,
+             what="gunicorn to log the four requests")
+    text = log.read_text()
+    assert text.count("/feed/[redacted]") == 3 and "/healthz" in text, text
+    assert token not in text and encoded not in text and token[:8] not in text
