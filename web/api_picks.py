@@ -113,11 +113,12 @@ def _known_to(mid: int, bvid: str) -> bool:
     if store.events.touched_among(mid, [bvid]):
         return True
     latest = store.picks.latest_date(mid)
-    days = store.picks.dates(mid)
-    for day in sorted(days, key=lambda d: d != latest):
-        if bvid in _bvids(store.picks.get(mid, day)):
-            return True
-    return False
+    if latest is None:
+        return False
+    if bvid in _bvids(store.picks.get(mid, latest)):
+        return True
+    return any(bvid in _bvids(store.picks.get(mid, day))
+               for day in store.picks.dates(mid) if day != latest)
 
 
 def _bvids(doc: dict[str, Any] | None) -> set[str]:

@@ -51,8 +51,9 @@ def host_allowed(settings: Settings, host: str) -> bool:
 
 def cross_site() -> bool:
     """True for a request a browser sent on behalf of another site's page: its
-    ``Sec-Fetch-Site`` says so, or its ``Origin`` names another host. Scripts send
-    neither and are not refused."""
+    ``Sec-Fetch-Site`` says so, or its ``Origin`` names a host other than the one asked,
+    BILIREC_PUBLIC_URL's or one of BILIREC_ALLOWED_HOSTS (a proxy that rewrites Host).
+    Scripts send neither header and are not refused."""
     fetch_site = request.headers.get("Sec-Fetch-Site", "").strip().lower()
     if fetch_site and fetch_site not in ("same-origin", "none"):
         return True
@@ -63,6 +64,8 @@ def cross_site() -> bool:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return True  # "null" (a sandboxed frame, a data: page) or garbage
     settings = web_context().settings
+    if (parts.hostname or "") in settings.allowed_hosts:
+        return False
     ours = {_netloc(request.host, parts.scheme)}
     if settings.public_url:
         public = urlsplit(settings.public_url)

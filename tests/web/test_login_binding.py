@@ -210,3 +210,16 @@ def _in_one_minute(store, calls):
         if time.time() // 60 == window:
             return result
         store.redis.delete(*store.redis.keys("rate:*"))
+
+
+def test_behind_a_proxy_the_public_origin_is_same_site(web_factory):
+    """A reverse proxy may rewrite Host; the page's Origin is then the public one."""
+    web = web_factory(public_url="https://rec.example.org",
+                      allowed_hosts=frozenset({"nas.local"}))
+    for origin in ("https://rec.example.org", "http://nas.local:8345"):
+        resp = requests.post(f"{web.url}/api/login/qrcode", timeout=10,
+                             headers={"Origin": origin, "Sec-Fetch-Site": "same-origin"})
+        assert resp.status_code == 200, origin
+    resp = requests.post(f"{web.url}/api/login/qrcode", headers={"Origin": "http://rec.example.org"},
+                         timeout=10)
+    assert resp.status_code == 403  # another scheme is another origin
