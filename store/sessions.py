@@ -76,7 +76,21 @@ class SessionStore:
                 pipe.sadd(keys.user_sessions(mid), hashed)
                 pipe.expire(keys.user_sessions(mid), ttl)
             pipe.execute()
+        if mid is not None:
+            self._prune(mid)
         return session
+
+    def _prune(self, mid: int) -> None:
+        """Drop the index entries of the user's sessions that expired (at each login, so
+        the index holds about as many entries as the user has live sessions)."""
+        hashes = list(self._r.smembers(keys.user_sessions(mid)))
+        with self._r.pipeline(transaction=False) as pipe:
+            for hashed in hashes:
+                pipe.exists(keys.session(hashed.decode()))
+            alive = pipe.execute()
+        dead = [h for h, there in zip(hashes, alive, strict=True) if not there]
+        if dead:
+            self._r.srem(keys.user_sessions(mid), *dead)
 
     def get(self, sid: str | None) -> Session | None:
         """The session for a cookie value; ``None`` for a missing, unknown or garbage id."""

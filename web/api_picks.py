@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 from store import BehaviourEvent, Session
 from web.context import web_context
 from web.errors import ApiError
-from web.fast_picks import PREFETCHED
+from web.fast_picks import LATEST, PREFETCHED, RENDER
 from web.sessions import COOKIE, logged_in, require_user
 
 bp = Blueprint("picks", __name__)
@@ -28,7 +28,7 @@ FEEDBACK_KINDS = ("like", "dislike", "click", "clear")
 def picks():
     store = web_context().store
     date = request.args.get("date")
-    day = date or "latest"
+    day = f"{RENDER}:{date}" if date else LATEST
     # The session comes with the cached answer: one Redis round trip for the hottest read,
     # made already by FastPicks when it could not answer.
     read = request.environ.get(PREFETCHED) if date is None else None

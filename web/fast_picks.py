@@ -17,6 +17,10 @@ from werkzeug.http import parse_cookie
 from store import Store
 
 PREFETCHED = "bilirec.picks_read"
+# The cached answers' field names carry the render version: answers rendered by an earlier
+# release (generated_at with milliseconds) are not served after an upgrade.
+RENDER = "r2"
+LATEST = f"{RENDER}:latest"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -37,7 +41,7 @@ class FastPicks:
                 and not environ.get("QUERY_STRING")):
             try:
                 sid = parse_cookie(environ).get(self._cookie)
-                read = self._store.views.get_for_session(sid, "latest")
+                read = self._store.views.get_for_session(sid, LATEST)
             except Exception:  # noqa: BLE001 - Flask answers it, with the proper error
                 return self._app(environ, start_response)
             session, body, _ = read

@@ -72,3 +72,13 @@ def test_the_index_forgets_keys_that_expired(store: Store):
     user_index.track(store.redis, 3, "user:3:rate:new:2", 60)
     assert user_index.tracked(store.redis, 3) == [b"user:3:rate:new:2"]
     assert store.redis.exists(keys.user_index(3))
+
+
+def test_the_users_session_index_drops_expired_sessions_at_login(store: Store):
+    from store import keys  # noqa: PLC0415
+
+    old = store.sessions.create(5)
+    store.sessions.delete(old.sid)  # as if it had expired
+    new = store.sessions.create(5)
+    assert store.redis.scard(keys.user_sessions(5)) == 1
+    assert store.sessions.get(new.sid) is not None

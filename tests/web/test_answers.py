@@ -91,3 +91,17 @@ def test_risk_control_at_login_is_503_with_retry_after(web_factory, sim):
     sim("POST", "/fault", json={"path": LOGIN_POLL, "kind": "code", "code": -352, "count": 1})
     resp = http.get(f"{web.url}/api/login/poll", params={"qrcode_key": key}, timeout=10)
     assert resp.status_code == 503 and resp.headers["Retry-After"] == "60"
+
+
+def test_an_answer_cached_by_an_earlier_release_is_not_served(web, sim, store):
+    """Cached /api/picks answers live a day: one rendered before the upgrade (with
+    milliseconds) must not outlive it."""
+    http, session = log_in(web.url, sim)
+    mid = session["mid"]
+    store.picks.save(mid, "2026-11-28", {"date": "2026-11-28",
+                                         "generated_at": "2026-11-28T06:00:01.250+08:00",
+                                         "hot": [], "explore": []})
+    _, gen = store.views.get(mid, "latest")  # the field the earlier release used
+    store.views.put(mid, "latest", b'{"generated_at":"2026-11-28T06:00:01.250+08:00"}', gen)
+    body = http.get(f"{web.url}/api/picks", timeout=10).json()
+    assert body["generated_at"] == "2026-11-28T06:00:01+08:00"

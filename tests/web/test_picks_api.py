@@ -5,6 +5,7 @@ import requests
 
 from store import ModelMeta
 from tests.web.helpers import log_in
+from web.fast_picks import LATEST
 
 PICK = {
     "bvid": "BV1xx411c7mD", "title": "标题", "cover": "http://i0.hdslb.com/a.jpg",
@@ -120,7 +121,7 @@ def test_cached_picks_answer_follows_new_picks(web, sim, store):
                                          "hot": [PICK], "explore": []})
     rendered = http.get(f"{web.url}/api/picks", timeout=10)  # by Flask
     first = rendered.json()
-    assert store.views.get(mid, "latest")[0] is not None  # the answer is cached
+    assert store.views.get(mid, LATEST)[0] is not None  # the answer is cached
     served = http.get(f"{web.url}/api/picks", timeout=10)  # by FastPicks, as Flask would
     assert served.content == rendered.content
     assert {**served.headers, "Date": ""} == {**rendered.headers, "Date": ""}
