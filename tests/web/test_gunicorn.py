@@ -129,3 +129,19 @@ def test_the_access_log_redacts_the_secret_feed_path(gunicorn_logging, store):
     text = log.read_text()
     assert text.count("/feed/[redacted]") == 3 and "/healthz" in text, text
     assert token not in text and encoded not in text and token[:8] not in text
+
+
+def test_the_qr_login_is_bound_to_its_browser_under_gunicorn(gunicorn: str, sim):
+    """The binding of test_login_binding.py as users run the web."""
+    owner = requests.Session()
+    key = owner.post(f"{gunicorn}/api/login/qrcode", timeout=10).json()["qrcode_key"]
+    assert sim("POST", "/qr/login", json={"qrcode_key": key,
+                                          "mid": sim("GET", "/users").json()[0]["mid"]}).ok
+    thief = requests.get(f"{gunicorn}/api/login/poll", params={"qrcode_key": key}, timeout=10)
+    assert thief.json() == {"status": "expired"} and "Set-Cookie" not in thief.headers
+    mine = owner.get(f"{gunicorn}/api/login/poll", params={"qrcode_key": key}, timeout=10)
+    assert mine.json() == {"status": "success"} and "Set-Cookie" in mine.headers
+    assert owner.get(f"{gunicorn}/api/session", timeout=10).json()["logged_in"] is True
+    cross = requests.post(f"{gunicorn}/api/login/qrcode", timeout=10,
+                          headers={"Origin": "http://evil.example"})
+    assert cross.status_code == 403

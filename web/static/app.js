@@ -98,6 +98,12 @@
   async function poll() {
     if (!qrKey) return;
     const { status, data } = await api("GET", "/api/login/poll?qrcode_key=" + encodeURIComponent(qrKey));
+    if (status === 429 || status === 503) {
+      // Too often, or bilibili's risk control: the code is still good, ask again later.
+      showError(errorOf(data, "登录状态查询失败"));
+      pollTimer = setTimeout(poll, 5000);
+      return;
+    }
     if (status !== 200) {
       showError(errorOf(data, "登录状态查询失败"));
       $("qr-overlay").hidden = false;
