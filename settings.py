@@ -66,7 +66,13 @@ class Settings:
     # Behind compose's port mapping every client has the same address: a cap for all.
     qr_global_per_min: int = 30
     qr_polls_per_min: int = 60
+    # Login polls a minute per client address, charged (like the global cap) only by a
+    # poll of a key bound to the caller's own browser session: a stranger's random or
+    # copied keys charge nothing.
+    qr_polls_per_client_per_min: int = 120
     qr_poll_global_per_min: int = 600
+    # Feedback calls a minute per user (likes, dislikes, opened picks).
+    feedback_per_min: int = 120
     refresh_min_interval_s: float = 60.0
     session_ttl_days: float = 30.0
     refresh_lock_ttl_s: float = 3 * 3600.0
@@ -124,6 +130,11 @@ class Settings:
     # Test messages a user may ask for per minute (POST /api/push/test).
     push_tests_per_min: int = 3
     public_url: str = ""  # empty: absolute links use the address the request came to
+    # Without a public URL, absolute links (the feed URL) use the Host the request named
+    # only when it is the listening address, a loopback name, an IP address (when
+    # listening on all interfaces), or one of these names: a forged Host (DNS rebinding, a
+    # careless proxy) must not turn the secret feed link toward someone else's server.
+    allowed_hosts: frozenset[str] = frozenset()
     image_origin: str = ""  # one more origin covers may come from (the compose demo)
     # Where the demo's simulator listens (make demo) or is published (make compose-demo):
     # fixed, since the demo's stored picks name it in their cover URLs.
@@ -194,9 +205,13 @@ class Settings:
             ),
             qr_global_per_min=reader.count("QR_GLOBAL_PER_MIN", cls.qr_global_per_min),
             qr_polls_per_min=reader.count("QR_POLLS_PER_MIN", cls.qr_polls_per_min),
+            qr_polls_per_client_per_min=reader.count(
+                "QR_POLLS_PER_CLIENT_PER_MIN", cls.qr_polls_per_client_per_min
+            ),
             qr_poll_global_per_min=reader.count(
                 "QR_POLL_GLOBAL_PER_MIN", cls.qr_poll_global_per_min
             ),
+            feedback_per_min=reader.count("FEEDBACK_PER_MIN", cls.feedback_per_min),
             refresh_min_interval_s=reader.number(
                 "REFRESH_MIN_INTERVAL_S", cls.refresh_min_interval_s, zero=True
             ),
@@ -239,6 +254,7 @@ class Settings:
             push_allow_private=reader.flag("PUSH_ALLOW_PRIVATE", cls.push_allow_private),
             push_tests_per_min=reader.count("PUSH_TESTS_PER_MIN", cls.push_tests_per_min),
             public_url=reader.optional_url("PUBLIC_URL"),
+            allowed_hosts=reader.hosts("ALLOWED_HOSTS"),
             image_origin=reader.optional_url("IMAGE_ORIGIN"),
             sim_publish_port=int(
                 reader.number("SIM_PUBLISH_PORT", cls.sim_publish_port, integer=True)
@@ -358,6 +374,24 @@ class _Reader:
         if self._raw(name) is None:
             return frozenset()
         return frozenset(self.ints(name, ()))
+
+    def hosts(self, name: str) -> frozenset[str]:
+        """A comma list of host names (a port, if given, is ignored), lower-cased."""
+        value = self._raw(name)
+        if value is None:
+            return frozenset()
+        names = set()
+        for part in (p.strip().lower() for p in value.split(",")):
+            if not part:
+                continue
+            if part.startswith("["):  # [v6]:port
+                host = part[1:].split("]", 1)[0]
+            else:
+                host = part.rsplit(":", 1)[0] if part.count(":") == 1 else part
+            if not re.fullmatch(r"[0-9a-z.\-:]+", host):
+                raise self._fail(name, "expected host names such as rec.example.org,nas.local")
+            names.add(host)
+        return frozenset(names)
 
     def zone(self, name: str, default: str) -> str:
         value = self._raw(name) or default

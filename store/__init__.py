@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import redis
 
 from settings import Settings
-from store import keys
+from store import keys, user_index
 from store.credentials import CredentialStore, SavedCredentials
 from store.crypto import Cipher, DecryptionError
 from store.cursors import Cursors
@@ -169,8 +169,8 @@ class Store:
                     pipe.watch(*watched)
                     if self.leaving.token(mid) != token:
                         return False
-                    doomed = [keys.user(mid),
-                              *self.redis.scan_iter(match=keys.user_prefix(mid) + "*")]
+                    doomed = [*user_index.tracked(self.redis, mid),
+                              *keys.fixed_user_keys(mid)]
                     pipe.multi()
                     pipe.srem(keys.ACTIVE_USERS, mid)
                     pipe.delete(*doomed)
@@ -183,10 +183,12 @@ class Store:
         return False
 
     def forget_user(self, mid: int) -> None:
-        """Delete everything stored about a user: profile, credentials, events, model, picks."""
+        """Delete everything stored about a user: profile, credentials, events, model, picks.
+        Every key is found by name or through the user's index: no scan of the keyspace,
+        whose cost grows with every user's data."""
         self.sessions.delete_all_for(mid)
         self.feed.revoke(mid)  # its lookup key sits outside the user's prefix
-        doomed = [keys.user(mid), *self.redis.scan_iter(match=keys.user_prefix(mid) + "*")]
+        doomed = [*user_index.tracked(self.redis, mid), *keys.fixed_user_keys(mid)]
         with self.redis.pipeline() as pipe:
             pipe.srem(keys.ACTIVE_USERS, mid)
             pipe.delete(*doomed)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import redis
 
-from store import keys
+from store import keys, user_index
 
 _META = "_meta"  # a field of the follows hash: newest follow time, size, next read
 _DAY_TTL_S = 3 * 86400
@@ -112,6 +112,7 @@ class Follows:
         with self._r.pipeline(transaction=True) as pipe:
             pipe.hincrby(key, "used", 1)
             pipe.expire(key, _DAY_TTL_S)
+            user_index.track(pipe, mid, key, _DAY_TTL_S)
             used = pipe.execute()[0]
         if used > per_day:
             self._r.hincrby(key, "used", -1)
@@ -126,6 +127,7 @@ class Follows:
         key = keys.follow_day(mid, day)
         self._r.hset(key, "skip", 1)
         self._r.expire(key, _DAY_TTL_S)
+        user_index.track(self._r, mid, key, _DAY_TTL_S)
 
     def skipped(self, mid: int, day: int) -> bool:
         return self._r.hget(keys.follow_day(mid, day), "skip") is not None

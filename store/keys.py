@@ -1,10 +1,14 @@
 """Every Redis key name lives here, so the layout can be read (and changed) in one place.
 
-Everything that belongs to one bilibili user sits under ``user:{mid}`` so that logout can
-delete all of it by prefix and nothing is left behind.
+Everything that belongs to one bilibili user sits under ``user:{mid}``. Logout deletes it
+without scanning the keyspace: every per-user key named by ``mid`` alone is found here
+(``fixed_user_keys``), and a key whose name holds more (a date, a task id, a window) is
+recorded in the user's index when it is written (``store.user_index.track``).
 """
 
 from __future__ import annotations
+
+import inspect
 
 ACTIVE_USERS = "users:active"
 DEVICE = "device:ids"
@@ -20,6 +24,11 @@ def user(mid: int) -> str:
 
 def user_prefix(mid: int) -> str:
     return f"user:{mid}:"
+
+
+def user_index(mid: int) -> str:
+    """The user's keys whose names ``fixed_user_keys`` cannot know: key → expiry (a zset)."""
+    return f"user:{mid}:keys"
 
 
 def credentials(mid: int) -> str:
@@ -238,3 +247,20 @@ def rules_rescore(mid: int) -> str:
 def dislike_reasons(mid: int) -> str:
     """What 不感兴趣 reasons taught: disliked tags, clickbait UP主, duration bounds (a hash)."""
     return f"user:{mid}:dislike:reasons"
+
+
+def fixed_user_keys(mid: int) -> list[str]:
+    """Every per-user key whose name is made from ``mid`` alone."""
+    return [name(mid) for name in _FIXED_USER_KEYS]
+
+
+# Found, not listed: a key added above is deleted at logout without anyone remembering to
+# add it here. A key function taking more than ``mid`` must have its keys tracked instead.
+_FIXED_USER_KEYS = [
+    fn for fn in list(globals().values())
+    if inspect.isfunction(fn) and fn.__module__ == __name__
+    and list(inspect.signature(fn).parameters) == ["mid"]
+    and fn is not fixed_user_keys
+    and (fn(0) == "user:0" or fn(0).startswith("user:0:"))
+    and fn is not user_prefix
+]

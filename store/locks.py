@@ -12,7 +12,7 @@ import secrets
 
 import redis
 
-from store import keys
+from store import keys, user_index
 
 # Delete only if we still hold it, so an expired-and-retaken lock is not freed by mistake.
 _RELEASE = """
@@ -68,15 +68,19 @@ class RefreshLocks:
     def claim_step(self, mid: int, task_id: str, lease_s: float) -> bool:
         """Run this delivery of a step unless it is running (its lease alive) or done: the
         broker redelivers a message whose task outlives the visibility timeout."""
-        return bool(self._r.set(keys.refresh_step(mid, task_id), "running", nx=True,
-                                px=max(1, int(lease_s * 1000))))
+        key = keys.refresh_step(mid, task_id)
+        user_index.track(self._r, mid, key, lease_s)  # first: logout must find it
+        return bool(self._r.set(key, "running", nx=True, px=max(1, int(lease_s * 1000))))
 
     def renew_step(self, mid: int, task_id: str, lease_s: float) -> None:
-        self._r.set(keys.refresh_step(mid, task_id), "running", xx=True,
-                    px=max(1, int(lease_s * 1000)))
+        key = keys.refresh_step(mid, task_id)
+        user_index.track(self._r, mid, key, lease_s)
+        self._r.set(key, "running", xx=True, px=max(1, int(lease_s * 1000)))
 
     def step_done(self, mid: int, task_id: str, keep_s: float) -> None:
-        self._r.set(keys.refresh_step(mid, task_id), "done", px=max(1, int(keep_s * 1000)))
+        key = keys.refresh_step(mid, task_id)
+        user_index.track(self._r, mid, key, keep_s)
+        self._r.set(key, "done", px=max(1, int(keep_s * 1000)))
 
     def held(self, mid: int) -> bool:
         return bool(self._r.exists(keys.refresh_lock(mid)))

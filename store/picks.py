@@ -8,7 +8,7 @@ from typing import Any
 
 import redis
 
-from store import codec, keys
+from store import codec, keys, user_index
 from store.picks_views import invalidate
 
 KEEP_DAYS = 30
@@ -21,6 +21,7 @@ class PickStore:
     def save(self, mid: int, date: str, doc: dict[str, Any]) -> None:
         with self._r.pipeline(transaction=True) as pipe:
             pipe.set(keys.picks(mid, date), codec.dump(doc), ex=(KEEP_DAYS + 1) * 86400)
+            user_index.track(pipe, mid, keys.picks(mid, date), (KEEP_DAYS + 1) * 86400)
             pipe.set(keys.picks_latest(mid), date)
             invalidate(pipe, mid)
             pipe.execute()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Callable
 
 import redis
 
-from store import keys
+from store import keys, user_index
 
 
 class WindowLimiter:
@@ -17,16 +17,28 @@ class WindowLimiter:
     def allow(self, name: str, who: str, *, limit: int, window_s: float) -> bool:
         """Count one hit for a client (e.g. its address); False once more than ``limit``
         hits fall in the window."""
-        return self._hit(lambda w: keys.rate_window(name, who, w), limit, window_s)
+        return self._hit(keys.rate_window(name, who, _window(window_s)), limit, window_s)
 
     def allow_user(self, name: str, mid: int, *, limit: int, window_s: float) -> bool:
-        """The same for a logged-in user, counted under their own keys."""
-        return self._hit(lambda w: keys.user_rate_window(mid, name, w), limit, window_s)
+        """The same for a logged-in user, counted under their own keys (and in their index,
+        so logout deletes the counter with the rest)."""
+        key = keys.user_rate_window(mid, name, _window(window_s))
+        return self._hit(key, limit, window_s, mid=mid)
 
-    def _hit(self, key_for: Callable[[int], str], limit: int, window_s: float) -> bool:
-        key = key_for(int(time.time() // window_s))
+    @staticmethod
+    def retry_after(window_s: float) -> int:
+        """Whole seconds until the current window ends (a 429's ``Retry-After``)."""
+        return max(1, math.ceil(window_s - time.time() % window_s))
+
+    def _hit(self, key: str, limit: int, window_s: float, mid: int | None = None) -> bool:
         with self._r.pipeline() as pipe:
             pipe.incr(key)
             pipe.expire(key, int(window_s) + 1)
-            count, _ = pipe.execute()
+            if mid is not None:
+                user_index.track(pipe, mid, key, int(window_s) + 1)
+            count = pipe.execute()[0]
         return int(count) <= limit
+
+
+def _window(window_s: float) -> int:
+    return int(time.time() // window_s)

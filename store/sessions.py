@@ -29,7 +29,8 @@ class Session:
         return self.mid is not None
 
 
-def _hash(sid: str) -> str:
+def sid_hash(sid: str) -> str:
+    """What is stored for a session id (sessions, QR bindings): never the id itself."""
     return hashlib.sha256(sid.encode()).hexdigest()
 
 
@@ -37,7 +38,7 @@ def session_key(sid: str | None) -> str | None:
     """The Redis key of a cookie value; ``None`` for one that cannot be a session id."""
     if not sid or len(sid) > 128:
         return None
-    return keys.session(_hash(sid))
+    return keys.session(sid_hash(sid))
 
 
 def parse(sid: str, raw: bytes | None) -> Session | None:
@@ -66,16 +67,30 @@ class SessionStore:
             csrf_token=secrets.token_urlsafe(32),
             created_at=time.time(),
         )
-        sid_hash = _hash(session.sid)
+        hashed = sid_hash(session.sid)
         ttl = self._ttl_s if mid is not None else ANONYMOUS_TTL_S
         doc = {"mid": mid, "csrf": session.csrf_token, "created_at": session.created_at}
         with self._r.pipeline() as pipe:
-            pipe.set(keys.session(sid_hash), codec.dump(doc), ex=ttl)
+            pipe.set(keys.session(hashed), codec.dump(doc), ex=ttl)
             if mid is not None:
-                pipe.sadd(keys.user_sessions(mid), sid_hash)
+                pipe.sadd(keys.user_sessions(mid), hashed)
                 pipe.expire(keys.user_sessions(mid), ttl)
             pipe.execute()
+        if mid is not None:
+            self._prune(mid)
         return session
+
+    def _prune(self, mid: int) -> None:
+        """Drop the index entries of the user's sessions that expired (at each login, so
+        the index holds about as many entries as the user has live sessions)."""
+        hashes = list(self._r.smembers(keys.user_sessions(mid)))
+        with self._r.pipeline(transaction=False) as pipe:
+            for hashed in hashes:
+                pipe.exists(keys.session(hashed.decode()))
+            alive = pipe.execute()
+        dead = [h for h, there in zip(hashes, alive, strict=True) if not there]
+        if dead:
+            self._r.srem(keys.user_sessions(mid), *dead)
 
     def get(self, sid: str | None) -> Session | None:
         """The session for a cookie value; ``None`` for a missing, unknown or garbage id."""
@@ -83,12 +98,12 @@ class SessionStore:
         return None if key is None else parse(sid, self._r.get(key))
 
     def delete(self, sid: str) -> None:
-        self._r.delete(keys.session(_hash(sid)))
+        self._r.delete(keys.session(sid_hash(sid)))
 
     def delete_all_for(self, mid: int) -> None:
         hashes = [h.decode() for h in self._r.smembers(keys.user_sessions(mid))]
         with self._r.pipeline() as pipe:
-            for sid_hash in hashes:
-                pipe.delete(keys.session(sid_hash))
+            for hashed in hashes:
+                pipe.delete(keys.session(hashed))
             pipe.delete(keys.user_sessions(mid))
             pipe.execute()

@@ -58,11 +58,15 @@ def test_redis_restart_mid_round(lean_settings, sim, web_factory, tmp_path) -> N
                              for m in (first, *others)), timeout_s=30, what="a sync running")
         server.terminate()
         server.wait(10)
-        for path in ("/api/status", "/api/picks", "/api/session"):
+        for path in ("/api/status", "/api/picks"):
             resp = http.get(f"{web.url}{path}", timeout=10)
             assert resp.status_code == 503, (path, resp.status_code)
             assert resp.headers["Content-Type"].startswith("application/json")
             assert resp.json()["error"]
+        # The page's first call answers 200 even now, saying why nobody is logged in.
+        resp = http.get(f"{web.url}/api/session", timeout=10)
+        assert resp.status_code == 200 and resp.json()["logged_in"] is False
+        assert resp.json()["error"]
         time.sleep(2)
         _, server = start_redis(data, port=port, persist=True)
 

@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         return resp
 
     app.wsgi_app = FastPicks(app.wsgi_app, context.store, sessions.COOKIE,
-                             [*headers, ("Cache-Control", "no-store")])
+                             [*headers, ("Cache-Control", "no-store")], settings.mid_allowed)
 
     logging.getLogger("web").setLevel(logging.INFO)
     return app

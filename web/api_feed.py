@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from store import Session
-from web import atom
+from web import atom, hosts
 from web.context import web_context
 from web.errors import ApiError
 from web.sessions import require_user
@@ -14,8 +14,9 @@ bp = Blueprint("feed", __name__)
 
 
 def public_base() -> str:
-    """Where links point: BILIREC_PUBLIC_URL behind a proxy, else the address asked."""
-    return web_context().settings.public_url or request.host_url.rstrip("/")
+    """Where links point: BILIREC_PUBLIC_URL behind a proxy, else our own address (see
+    web/hosts.py: a forged Host is not used)."""
+    return hosts.public_base()
 
 
 def feed_url(token: str) -> str:

@@ -3,6 +3,7 @@ served from Redis until new picks or feedback change it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -16,7 +17,7 @@ from web import dislike
 from web.api_settings import rescore
 from web.context import web_context
 from web.errors import ApiError
-from web.fast_picks import PREFETCHED
+from web.fast_picks import LATEST, PREFETCHED, RENDER
 from web.sessions import COOKIE, logged_in, require_user
 
 bp = Blueprint("picks", __name__)
@@ -30,7 +31,7 @@ FEEDBACK_KINDS = ("like", "dislike", "click", "clear")
 def picks():
     store = web_context().store
     date = request.args.get("date")
-    day = date or "latest"
+    day = f"{RENDER}:{date}" if date else LATEST
     # The session comes with the cached answer: one Redis round trip for the hottest read,
     # made already by FastPicks when it could not answer.
     read = request.environ.get(PREFETCHED) if date is None else None
@@ -55,10 +56,21 @@ def render_picks(doc: dict[str, Any], feedback: dict[str, str]) -> bytes:
         return [{**p, "feedback": feedback.get(p.get("bvid"))}
                 for p in doc.get(name, []) if isinstance(p, dict)]
 
-    answer = {"date": doc.get("date"), "generated_at": doc.get("generated_at"),
+    answer = {"date": doc.get("date"), "generated_at": whole_seconds(doc.get("generated_at")),
               "hot": section("hot"), "explore": section("explore"),
               "filtered": doc.get("filtered", 0)}
     return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def whole_seconds(stamp: Any) -> Any:
+    """CONTRACT's time form (whole seconds, with the offset) for a stored time, however
+    precise its writer made it (picks written before this release carry milliseconds)."""
+    if not isinstance(stamp, str):
+        return stamp
+    try:
+        return dt.datetime.fromisoformat(stamp).isoformat(timespec="seconds")
+    except ValueError:
+        return stamp
 
 
 @bp.get("/api/days")
@@ -82,7 +94,14 @@ def feedback(session: Session):
     reason = body.get("reason")
     if "reason" in body and (kind != "dislike" or reason not in REASONS):
         raise ApiError(400, "reason 只能随 dislike 给出，且只能是 " + "、".join(REASONS))
-    store = web_context().store
+    ctx = web_context()
+    store = ctx.store
+    if not store.limits.allow_user("feedback", session.mid, limit=ctx.settings.feedback_per_min,
+                                   window_s=60):
+        raise ApiError(429, "反馈太频繁了，请稍后再试", retry_after=store.limits.retry_after(60))
+    if not _known_to(session.mid, bvid):
+        # Otherwise any script could grow the user's events without bound.
+        raise ApiError(404, "没有给你推荐过这个视频")
     if reason is not None:
         if dislike.apply(store, session.mid, bvid, reason):
             rescore(session.mid)  # 不看这个UP主 is a rule: today's picks lose them now
@@ -96,3 +115,23 @@ def feedback(session: Session):
         store.events.append(session.mid, [event])
         store.feedback.set(session.mid, bvid, kind)
     return "", 204
+
+
+def _known_to(mid: int, bvid: str) -> bool:
+    """Was ``bvid`` among the user's picks of the last 30 days, or has the user events for
+    it? Today's picks first: nearly every feedback is about them."""
+    store = web_context().store
+    if store.events.touched_among(mid, [bvid]):
+        return True
+    latest = store.picks.latest_date(mid)
+    if latest is None:
+        return False
+    if bvid in _bvids(store.picks.get(mid, latest)):
+        return True
+    return any(bvid in _bvids(store.picks.get(mid, day))
+               for day in store.picks.dates(mid) if day != latest)
+
+
+def _bvids(doc: dict[str, Any] | None) -> set[str]:
+    return {p.get("bvid") for section in ("hot", "explore")
+            for p in (doc or {}).get(section, []) if isinstance(p, dict)}

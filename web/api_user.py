@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+import redis
 from flask import Blueprint, jsonify
 
 from bilibili import errors
@@ -13,18 +14,30 @@ from store import Session
 from web.context import WebContext, web_context
 from web.errors import ApiError
 from web.refresh import queue_refresh
-from web.sessions import end_session, ensure_session, require_user
+from web.sessions import current_session, end_session, require_user
 
 log = logging.getLogger(__name__)
 bp = Blueprint("user", __name__)
 
 @bp.get("/api/session")
 def session():
-    current = ensure_session()
-    uname = None
-    if current.mid is not None:
-        profile = web_context().store.users.get(current.mid)
-        uname = profile.uname if profile else None
+    """Who this is. Stores nothing: a visitor without a session gets none here (it would
+    cost Redis an hour per cookie-less request); the QR code request makes one. Always 200:
+    the page asks this first, and with Redis down it must still be told what is wrong."""
+    try:
+        current = current_session()
+        if current is None:
+            web_context().store.ping()  # nothing read: still say when Redis is down
+        uname = None
+        if current is not None and current.mid is not None:
+            profile = web_context().store.users.get(current.mid)
+            uname = profile.uname if profile else None
+    except redis.RedisError as exc:
+        log.warning("redis unavailable: %s", type(exc).__name__)
+        return jsonify(logged_in=False, mid=None, uname=None, csrf_token="",
+                       error="存储服务（Redis）暂时不可用，请稍后再试")
+    if current is None:
+        return jsonify(logged_in=False, mid=None, uname=None, csrf_token="")
     return jsonify(
         logged_in=current.logged_in, mid=current.mid, uname=uname, csrf_token=current.csrf_token
     )
@@ -47,7 +60,8 @@ def status_json(mid: int) -> dict:
         picks_date, last = current.picks_date, current.last_refresh
     next_refresh = None
     if state != "login_expired":
-        next_refresh = settings.next_daily_refresh(dt.datetime.now(settings.tz)).isoformat()
+        next_refresh = settings.next_daily_refresh(
+            dt.datetime.now(settings.tz)).isoformat(timespec="seconds")
     return {
         "state": state,
         "progress": round(progress, 3),
@@ -88,7 +102,8 @@ def refresh(session: Session):
         return jsonify(state=status_json(mid)["state"]), 202
     interval = ctx.settings.refresh_min_interval_s
     if interval and not ctx.store.limits.allow_user("refresh", mid, limit=1, window_s=interval):
-        raise ApiError(429, "刷新太频繁了，请稍后再试")
+        raise ApiError(429, "刷新太频繁了，请稍后再试",
+                       retry_after=ctx.store.limits.retry_after(interval))
     queue_refresh(ctx, mid)
     return jsonify(state=status_json(mid)["state"]), 202
 
@@ -140,6 +155,7 @@ def healthz():
 
 
 def _iso(ts: float, tz: dt.tzinfo) -> str:
-    return dt.datetime.fromtimestamp(ts, tz).isoformat(timespec="milliseconds")
+    """CONTRACT's times: whole seconds, with the offset."""
+    return dt.datetime.fromtimestamp(int(ts), tz).isoformat(timespec="seconds")
 
 

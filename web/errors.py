@@ -6,16 +6,26 @@ import logging
 
 import redis
 from flask import Flask, jsonify
+from kombu.exceptions import OperationalError as BrokerError
 from werkzeug.exceptions import HTTPException
+
+from store.codec import StoredValueError
 
 log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    """An answer other than success. ``reason`` is a machine-readable word next to the
+    message (CONTRACT: 403 ``not_allowed``); ``retry_after`` (seconds) becomes the
+    ``Retry-After`` header of a 429 or 503."""
+
+    def __init__(self, status: int, message: str, *, reason: str | None = None,
+                 retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.reason = reason
+        self.retry_after = retry_after
 
 
 _HTTP_MESSAGES = {
@@ -29,7 +39,14 @@ _HTTP_MESSAGES = {
 def install(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api(exc: ApiError):
-        return jsonify(error=exc.message), exc.status
+        body = {"error": exc.message}
+        if exc.reason:
+            body["reason"] = exc.reason
+        resp = jsonify(body)
+        resp.status_code = exc.status
+        if exc.retry_after is not None:
+            resp.headers["Retry-After"] = str(max(1, int(exc.retry_after)))
+        return resp
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -40,6 +57,19 @@ def install(app: Flask) -> None:
     def _redis(exc: redis.RedisError):
         log.warning("redis unavailable: %s", type(exc).__name__)
         return jsonify(error="存储服务（Redis）暂时不可用，请稍后再试"), 503
+
+    @app.errorhandler(BrokerError)
+    def _broker(exc: BrokerError):
+        # Celery's broker is our Redis too; a send that failed queued nothing.
+        log.warning("task queue unavailable: %s", type(exc).__name__)
+        return jsonify(error="任务队列暂时不可用，请稍后再试"), 503
+
+    @app.errorhandler(StoredValueError)
+    def _stored(exc: StoredValueError):
+        # A stored value this release cannot read (garbage, or written by a newer one):
+        # the data is there but unusable now, which is not the client's fault.
+        log.warning("unreadable stored value: %s", type(exc).__name__)
+        return jsonify(error="存储的数据暂时无法读取，请稍后再试"), 503
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

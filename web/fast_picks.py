@@ -17,13 +17,20 @@ from werkzeug.http import parse_cookie
 from store import Store
 
 PREFETCHED = "bilirec.picks_read"
+# The cached answers' field names carry the render version: answers rendered by an earlier
+# release (generated_at with milliseconds) are not served after an upgrade.
+RENDER = "r2"
+LATEST = f"{RENDER}:latest"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class FastPicks:
     def __init__(self, app: WSGIApp, store: Store, cookie: str,
-                 headers: list[tuple[str, str]]) -> None:
+                 headers: list[tuple[str, str]],
+                 admit: Callable[[int], bool] = lambda mid: True) -> None:
         self._app = app
+        # BILIREC_ALLOWED_MIDS, checked at every read: a refused mid goes on to Flask's 401.
+        self._admit = admit
         self._store = store
         self._cookie = cookie
         self._headers = [("Content-Type", "application/json"), *headers]
@@ -34,11 +41,12 @@ class FastPicks:
                 and not environ.get("QUERY_STRING")):
             try:
                 sid = parse_cookie(environ).get(self._cookie)
-                read = self._store.views.get_for_session(sid, "latest")
+                read = self._store.views.get_for_session(sid, LATEST)
             except Exception:  # noqa: BLE001 - Flask answers it, with the proper error
                 return self._app(environ, start_response)
             session, body, _ = read
-            if session is not None and session.logged_in and body is not None:
+            if (session is not None and session.mid is not None and body is not None
+                    and self._admit(session.mid)):
                 start_response("200 OK", [*self._headers, ("Content-Length", str(len(body)))])
                 return [body]
             environ[PREFETCHED] = read

@@ -18,5 +18,7 @@ worker_class = BalancedThreadWorker.with_timeouts(
 # connection must not race the server closing it.
 keepalive = round(_settings.web_keepalive_s)
 accesslog = "-" if _settings.web_access_log else None
-# The QR poll URL carries only the key; no query in our API carries a credential.
+# The QR poll URL carries only the key, and the key is useless to anyone but the browser
+# it is bound to; the feed path is a credential and is redacted (web/access_log.py).
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss'
+logger_class = "web.access_log.RedactingLogger"

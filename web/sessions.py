@@ -11,6 +11,7 @@ from flask import g, request
 from flask.wrappers import Response
 
 from store import Session
+from store.sessions import session_key
 from web.context import web_context
 from web.errors import ApiError
 
@@ -19,12 +20,23 @@ COOKIE = "bilirec_session"
 
 def current_session() -> Session | None:
     if "bilirec_session" not in g:
-        g.bilirec_session = web_context().store.sessions.get(request.cookies.get(COOKIE))
+        g.bilirec_session = admitted(
+            web_context().store.sessions.get(request.cookies.get(COOKIE)))
     return g.bilirec_session
 
 
+def admitted(session: Session | None) -> Session | None:
+    """The session as this installation takes it now: a user whose mid left
+    BILIREC_ALLOWED_MIDS is logged out from their next request on."""
+    if session is not None and session.mid is not None and not (
+            web_context().settings.mid_allowed(session.mid)):
+        return None
+    return session
+
+
 def ensure_session() -> Session:
-    """The current session, creating an anonymous one (for its CSRF token) if needed."""
+    """The current session, creating an anonymous one if needed. Only a QR code request
+    calls this: a visitor who merely looks stores nothing."""
     session = current_session()
     if session is None:
         session = web_context().store.sessions.create()
@@ -36,9 +48,9 @@ def ensure_session() -> Session:
 def start_user_session(mid: int) -> Session:
     """A fresh session id for a user who just logged in (no fixation), old one dropped."""
     ctx = web_context()
-    old = current_session()
-    if old is not None:
-        ctx.store.sessions.delete(old.sid)
+    old = request.cookies.get(COOKIE)
+    if old and session_key(old) is not None:
+        ctx.store.sessions.delete(old)
     session = ctx.store.sessions.create(mid)
     g.bilirec_session = session
     g.bilirec_new_cookie = session
@@ -69,6 +81,7 @@ def apply_cookie(resp: Response) -> Response:
 
 def logged_in(session: Session | None) -> Session:
     """The request's session (read here or along with other data), 401 without a user."""
+    session = admitted(session)
     g.bilirec_session = session
     if session is None or session.mid is None:
         raise ApiError(401, "尚未登录")

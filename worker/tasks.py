@@ -239,7 +239,7 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict) -> None:
     state, _ = ml.load_state(store, mid)
     doc = ml.score(store, mid, state, today=today, per_list=ctx.settings.picks_per_list)
     now = ctx.clock()
-    doc["generated_at"] = now.isoformat(timespec="milliseconds")
+    doc["generated_at"] = now.isoformat(timespec="seconds")
     if not _still_wanted(ctx, mid, lock_token):
         return
     store.picks.save(mid, today.isoformat(), doc)

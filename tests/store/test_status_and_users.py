@@ -56,7 +56,7 @@ def test_forget_user_deletes_everything_of_that_user_only(store: Store):
         store.credentials.save(mid, {"SESSDATA": "x"}, "t")
         store.status.set(mid, "ready")
         store.sessions.create(mid)
-        store.redis.set(f"user:{mid}:picks:2026-11-28", b"{}")
+        store.picks.save(mid, "2026-11-28", {"date": "2026-11-28"})
     store.forget_user(1)
     assert not [k for k in store.redis.scan_iter() if k.startswith(b"user:1")]
     assert store.users.active_mids() == [2]

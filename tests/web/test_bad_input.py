@@ -90,7 +90,13 @@ def test_redis_down_is_503(web_factory):
     web = web_factory(redis_url="redis://127.0.0.1:9/0")
     health = requests.get(f"{web.url}/healthz", timeout=20)
     assert health.status_code == 503 and health.json()["redis"] == "down"
+    # The page asks this first: still 200, not logged in, and it says what is wrong.
     resp = requests.get(f"{web.url}/api/session", timeout=20)
+    body = resp.json()
+    assert resp.status_code == 200 and body["logged_in"] is False and body["mid"] is None
+    assert "Redis" in body["error"]
+    resp = requests.get(f"{web.url}/api/status", timeout=20,
+                        cookies={"bilirec_session": "x" * 43})
     assert resp.status_code == 503 and resp.json()["error"]
 
 

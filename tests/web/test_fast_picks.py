@@ -9,7 +9,7 @@ import pytest
 from launcher.redis_server import free_port
 from store import Store
 from tests.conftest import TEST_SECRET
-from web.fast_picks import PREFETCHED, FastPicks
+from web.fast_picks import LATEST, PREFETCHED, FastPicks
 
 HEADERS = [("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")]
 
@@ -43,8 +43,8 @@ def call(app: FastPicks, path: str = "/api/picks", method: str = "GET", query: s
 def cached(store: Store) -> str:
     """A logged-in user's session id, with today's answer cached."""
     session = store.sessions.create(31)
-    _, gen = store.views.get(31, "latest")
-    assert store.views.put(31, "latest", b'{"hot":[]}', gen)
+    _, gen = store.views.get(31, LATEST)
+    assert store.views.put(31, LATEST, b'{"hot":[]}', gen)
     return session.sid
 
 

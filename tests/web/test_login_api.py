@@ -29,7 +29,7 @@ def test_poll_states_waiting_scanned_success(web, sim):
     mid = sim("GET", "/users").json()[0]["mid"]
     sim("POST", "/qr/scan", json={"qrcode_key": key, "mid": mid})
     assert poll().json() == {"status": "scanned"}
-    assert "bilirec_session" not in http.cookies
+    assert http.get(f"{web.url}/api/session", timeout=10).json()["logged_in"] is False
     sim("POST", "/qr/confirm", json={"qrcode_key": key})
     first = poll()
     assert first.json() == {"status": "success"}
@@ -54,8 +54,9 @@ def test_login_gives_session_and_status(web, sim, store):
 
 def test_session_is_regenerated_at_login(web, sim, store):
     http = requests.Session()
+    assert http.post(f"{web.url}/api/login/qrcode", timeout=10).ok
     before = http.get(f"{web.url}/api/session", timeout=10).json()
-    anon_sid = http.cookies["bilirec_session"]
+    anon_sid = http.cookies["bilirec_session"]  # set by the QR code request
     assert before["logged_in"] is False and before["mid"] is None
     _, after = log_in(web.url, sim, http=http)
     assert http.cookies["bilirec_session"] != anon_sid

@@ -5,6 +5,7 @@ import requests
 
 from store import ModelMeta
 from tests.web.helpers import log_in
+from web.fast_picks import LATEST
 
 PICK = {
     "bvid": "BV1xx411c7mD", "title": "标题", "cover": "http://i0.hdslb.com/a.jpg",
@@ -50,6 +51,8 @@ def test_picks_latest_and_by_date(web, sim, store):
 )
 def test_feedback(web, sim, store, body, status):
     http, session = log_in(web.url, sim)
+    store.picks.save(session["mid"], "2026-11-27", {"date": "2026-11-27", "hot": [PICK],
+                                                    "explore": []})
     resp = http.post(f"{web.url}/api/feedback", json=body,
                      headers={"X-CSRF-Token": session["csrf_token"]}, timeout=10)
     assert resp.status_code == status
@@ -75,14 +78,15 @@ def test_profile_before_and_after_a_model(web, sim, store):
         "tags": [], "authors": [], "events": 0, "model": None
     }
     mid = session["mid"]
-    store.models.save(mid, b"w", ModelMeta(1764280800.0, 0.75, 1, 3, 3))
+    # Trained at a fraction of a second: the answer still gives whole seconds (CONTRACT).
+    store.models.save(mid, b"w", ModelMeta(1764280800.625, 0.75, 1, 3, 3))
     store.models.save_profile(mid, {"tags": [{"name": "原神", "weight": 0.9, "count": 4}],
                                     "authors": [{"mid": 5, "name": "UP", "weight": 0.5}]})
     body = http.get(f"{web.url}/api/profile", timeout=10).json()
     assert body["tags"] == [{"name": "原神", "weight": 0.9}]
     assert body["authors"] == [{"mid": 5, "name": "UP", "weight": 0.5}]
     assert body["model"] == {
-        "trained_at": "2025-11-28T06:00:00.000+08:00", "auc": 0.75, "version": 1
+        "trained_at": "2025-11-28T06:00:00+08:00", "auc": 0.75, "version": 1
     }
 
 
@@ -118,7 +122,7 @@ def test_cached_picks_answer_follows_new_picks(web, sim, store):
                                          "hot": [PICK], "explore": []})
     rendered = http.get(f"{web.url}/api/picks", timeout=10)  # by Flask
     first = rendered.json()
-    assert store.views.get(mid, "latest")[0] is not None  # the answer is cached
+    assert store.views.get(mid, LATEST)[0] is not None  # the answer is cached
     served = http.get(f"{web.url}/api/picks", timeout=10)  # by FastPicks, as Flask would
     assert served.content == rendered.content
     assert {**served.headers, "Date": ""} == {**rendered.headers, "Date": ""}

@@ -41,6 +41,8 @@
   async function loadSession() {
     const { status, data } = await api("GET", "/api/session");
     if (status !== 200) return showError(errorOf(data, "无法连接服务器"));
+    // 200 even with Redis down: then not logged in, and the error says why.
+    if (data.error) return showError(data.error);
     shared.csrf = data.csrf_token;
     loggedIn = data.logged_in;
     $("who").hidden = !loggedIn;
@@ -96,6 +98,12 @@
   async function poll() {
     if (!qrKey) return;
     const { status, data } = await api("GET", "/api/login/poll?qrcode_key=" + encodeURIComponent(qrKey));
+    if (status === 429 || status === 503) {
+      // Too often, or bilibili's risk control: the code is still good, ask again later.
+      showError(errorOf(data, "登录状态查询失败"));
+      pollTimer = setTimeout(poll, 5000);
+      return;
+    }
     if (status !== 200) {
       showError(errorOf(data, "登录状态查询失败"));
       $("qr-overlay").hidden = false;
