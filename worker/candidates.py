@@ -52,11 +52,13 @@ def refresh_hot(store: Store, client: BiliClient, limits: PoolLimits, *,
     return {source: len(pool) for source, pool in pools.items()}
 
 
-def tag_hot(store: Store, client: BiliClient, limits: PoolLimits) -> int | None:
+def tag_hot(store: Store, client: BiliClient, limits: PoolLimits,
+            before_fetch: Callable[[], None] | None = None) -> int | None:
     """The tag pass over the stored shared pools: tags for every candidate that has none
     (once per video for its lifetime in the video cache, shared by all users), then the
     pools written again with them. Returns the tags fetched; ``None`` when a newer refresh
-    replaced the pools meanwhile (its own tags are its business)."""
+    replaced the pools meanwhile (its own tags are its business). ``before_fetch`` runs
+    before each request (the task lets users waiting for first picks go first)."""
     version, pools = store.pools.hot_many(HOT_SOURCES)
     if not version:
         return 0
@@ -66,7 +68,8 @@ def tag_hot(store: Store, client: BiliClient, limits: PoolLimits) -> int | None:
         nonlocal fetched
         fetched += n
 
-    tagged = {source: _with_tags(store, client, records, limits.tag_fetch, count)
+    tagged = {source: _with_tags(store, client, records, limits.tag_fetch,
+                                 fetched_count=count, before_fetch=before_fetch)
               for source, records in pools.items()}
     if store.pools.put_hot_all(tagged, tagged=True, if_version=version) is None:
         return None
@@ -166,8 +169,9 @@ def _top(records: list[VideoRecord], cap: int) -> list[VideoRecord]:
 
 
 def _with_tags(
-    store: Store, client: BiliClient, records: list[VideoRecord], budget: int,
+    store: Store, client: BiliClient, records: list[VideoRecord], budget: int, *,
     fetched_count: Callable[[int], None] | None = None,
+    before_fetch: Callable[[], None] | None = None,
 ) -> list[VideoRecord]:
     """Attach cached tags; fetch missing ones for the first ``budget`` records only.
     Fetched tags are cached every ``_TAG_BATCH``: a long pass cut short keeps them."""
@@ -189,6 +193,8 @@ def _with_tags(
         if tags is None and budget > 0:
             budget -= 1
             try:
+                if before_fetch is not None:
+                    before_fetch()
                 tags = client.video_tags(record.bvid)
             except errors.NotFound as exc:
                 store.videos.mark_gone(record.bvid, exc.code)

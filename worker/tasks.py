@@ -30,6 +30,7 @@ from worker.candidates import refresh_hot as refresh_hot_pools
 from worker.candidates import tag_hot as tag_hot_pools
 from worker.context import Context, context_for
 from worker.cookies import mark_login_expired
+from worker.hot_tags import Deferred, first_picks_first, scored_before_tags
 from worker.refresh import sync_user
 from worker.sync import LISTING_MESSAGE, listing_complete
 from worker.tasks_delivery import deliver_user, wants_delivery
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 # user pressing 刷新推荐 again and again must not hold their picks back for ever).
 MAX_RELISTS = 3
 TAG_CLAIM_S = 3600.0
+# The tag pass waits this long each time a user waits for first picks, at most so often.
+TAG_DEFER_S = 10
+MAX_TAG_DEFERRALS = 90
 
 
 def _ctx(task) -> Context:  # noqa: ANN001 - a bound Celery task
@@ -318,19 +322,29 @@ def queue_tag_pass(ctx: Context) -> bool:
 
 
 @shared_task(bind=True, name="bilirec.tag_hot", acks_late=True)
-def tag_hot(self) -> int:
+def tag_hot(self, deferred: int = 0) -> int:
     """The shared pools' tags, then a re-score of every user whose picks of today were
-    made before them. Returns the users re-scored."""
+    made before them. Returns the users re-scored. The pass gives way to users waiting
+    for their first picks (at most ``MAX_TAG_DEFERRALS`` times, then it goes first)."""
     ctx = _ctx(self)
     started = time.monotonic()
+    yielding = deferred < MAX_TAG_DEFERRALS
     try:
-        fetched = tag_hot_pools(ctx.store, ctx.client, ctx.limits)
+        fetched = tag_hot_pools(ctx.store, ctx.client, ctx.limits, before_fetch=(
+            (lambda: first_picks_first(ctx.store)) if yielding else None))
+    except Deferred:
+        # What was fetched is cached; the claim stays with the pass queued again.
+        tag_hot.apply_async(args=[deferred + 1], countdown=TAG_DEFER_S, queue=SYNC_QUEUE)
+        return 0
     except (errors.RiskControl, errors.Transient) as exc:
         # The cached tags stay; beat's next hot refresh fetches the rest.
         log.warning("hot pools' tag pass stopped: %s", exc)
-        return 0
-    finally:
         ctx.store.pools.end_hot_tagging()
+        return 0
+    except BaseException:
+        ctx.store.pools.end_hot_tagging()
+        raise
+    ctx.store.pools.end_hot_tagging()
     log.info("hot pools' tags: %s fetched in %.1f s", fetched, time.monotonic() - started)
     return rescore_stale(ctx)
 
@@ -341,8 +355,7 @@ def rescore_stale(ctx: Context) -> int:
     if not _hot_complete(store):
         return 0
     day = ctx.clock().date().isoformat()
-    queued = sum(_queue_rescore(ctx, mid) for mid in store.users.active_mids()
-                 if store.pools.scored_complete(mid, day) is False)
+    queued = sum(_queue_rescore(ctx, mid) for mid in scored_before_tags(store, day))
     if queued:
         log.info("%d users' picks of %s queued to be scored again", queued, day)
     return queued
