@@ -296,6 +296,10 @@ def _rescore(ctx: Context, mid: int, lock_token: str) -> None:
     store = ctx.store
     today = ctx.clock().date()
     day = today.isoformat()
+    if store.locks.wished(mid):  # a refresh asked meanwhile lists, then scores anew
+        store.locks.release(mid, lock_token)
+        _after_picks(ctx, mid, day, backfill=True)
+        return
     if store.pools.scored_complete(mid, day) is not False or not listing_complete(store, mid):
         store.locks.release(mid, lock_token)  # already scored from tagged pools, or no
         return  # picks of today (tomorrow's refresh scores them)
