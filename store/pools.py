@@ -52,8 +52,7 @@ class Pools:
                 for source, records in pools.items():
                     pipe.set(keys.hot_pool(source), _dump_list(records))
                 pipe.set(VERSION_KEY, version)
-                if tagged:
-                    pipe.set(TAGGED_KEY, version)
+                pipe.set(TAGGED_KEY, version if tagged else "")
                 pipe.execute()
             except redis.WatchError:
                 return None
@@ -81,12 +80,13 @@ class Pools:
         return (raw[0] or b"").decode(), pools
 
     def tags_done(self) -> bool:
-        """True when the current pools' tag pass is done (or no pools exist yet)."""
+        """True when the current pools' tag pass is done (or no pools exist yet). Pools
+        written before tag passes existed had their tags fetched with them: done."""
         with self._r.pipeline(transaction=False) as pipe:
             pipe.get(VERSION_KEY)
             pipe.get(TAGGED_KEY)
             version, tagged = pipe.execute()
-        return version is None or version == tagged
+        return version is None or tagged is None or version == tagged
 
     def claim_hot_refresh(self, ttl_s: float) -> bool:
         """True for the one caller that may refresh the shared pools now."""

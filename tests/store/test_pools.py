@@ -23,6 +23,8 @@ def test_every_write_of_the_hot_pools_gets_a_new_version_read_with_them(store: S
 
 def test_a_tag_pass_writes_only_over_the_pools_it_read(store: Store):
     assert store.pools.tags_done()  # no pools, nothing to tag
+    store.redis.set("hot:version", "from-an-older-release")
+    assert store.pools.tags_done()  # written with their tags, before tag passes existed
     untagged = store.pools.put_hot_all({"hot": [VideoRecord("BV1a")]}, tagged=False)
     assert not store.pools.tags_done()
     newer = store.pools.put_hot_all({"hot": [VideoRecord("BV1b")]}, tagged=False)
