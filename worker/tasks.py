@@ -37,13 +37,11 @@ from worker.tasks_delivery import deliver_user, wants_delivery
 
 log = logging.getLogger(__name__)
 
-# Listings again for refreshes asked while one ran, before a chain publishes anyway (a
-# user pressing 刷新推荐 again and again must not hold their picks back for ever).
+# Listings again for refreshes asked meanwhile before a chain publishes anyway (pressing
+# 刷新推荐 again and again must not hold picks back for ever).
 MAX_RELISTS = 3
 TAG_CLAIM_S = 3600.0
-# The tag pass waits this long each time a user waits for first picks, at most so often.
-TAG_DEFER_S = 10
-MAX_TAG_DEFERRALS = 90
+TAG_DEFER_S, MAX_TAG_DEFERRALS = 10, 90  # the tag pass giving way to first picks
 
 
 def _ctx(task) -> Context:  # noqa: ANN001 - a bound Celery task
@@ -238,8 +236,7 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict, held: lease.Leas
     _after_picks(ctx, mid, today.isoformat(), backfill=bool(info.get("backfill")))
 
 
-def _hot_complete(store) -> bool:  # noqa: ANN001 - a Store
-    """The shared pools exist and their tag pass is done (read before scoring them)."""
+def _hot_complete(store) -> bool:  # noqa: ANN001 - a Store: pools there and tagged
     return store.pools.has_hot() and store.pools.tags_done()
 
 
