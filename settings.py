@@ -85,7 +85,12 @@ class Settings:
     # last 7 days unless a list would run short (see repeat_share_7d in bench_quality).
     hot_pool_cap: int = 200
     user_pool_cap: int = 400
-    tag_fetch_per_pool: int = 40
+    # Tags for every hot candidate (one request each, once per video, shared by all users):
+    # the default covers a whole pool of hot_pool_cap.
+    tag_fetch_per_pool: int = 200
+    # On a fresh installation, how long a user's first sync waits for the shared pools
+    # another sync is fetching, so first picks do not go out without 热门精选.
+    hot_wait_s: float = 300.0
     user_tag_fetch: int = 8
     first_user_tag_fetch: int = 10
     related_seeds: int = 4
@@ -223,6 +228,7 @@ class Settings:
             hot_pool_cap=reader.count("HOT_POOL_CAP", cls.hot_pool_cap),
             user_pool_cap=reader.count("USER_POOL_CAP", cls.user_pool_cap),
             tag_fetch_per_pool=reader.count("TAG_FETCH_PER_POOL", cls.tag_fetch_per_pool),
+            hot_wait_s=reader.number("HOT_WAIT_S", cls.hot_wait_s, zero=True),
             user_tag_fetch=reader.count("USER_TAG_FETCH", cls.user_tag_fetch),
             first_user_tag_fetch=reader.count("FIRST_USER_TAG_FETCH", cls.first_user_tag_fetch),
             related_seeds=reader.count("RELATED_SEEDS", cls.related_seeds),

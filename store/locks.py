@@ -4,6 +4,12 @@ The web (or beat's fan-out) takes the lock when it queues a refresh and hands it
 the chain; the chain's last step releases it. While queued the lock lives the long TTL
 (a queue can be hours deep); a running step shortens it to a lease it renews (see
 ``worker.lease``), so a lock whose holder died is free again within one lease.
+
+A refresh asked for while one runs is not queued (one chain per user), but it is not
+forgotten either: ``want_again`` records it, each listing of the history takes the wish
+(``take_wish``: that listing covers it), and a chain about to score while a wish stands
+lists again first, since the wish came after its listing (a video watched meanwhile must
+not come back as a pick).
 """
 
 from __future__ import annotations
@@ -84,3 +90,19 @@ class RefreshLocks:
 
     def held(self, mid: int) -> bool:
         return bool(self._r.exists(keys.refresh_lock(mid)))
+
+    def want_again(self, mid: int) -> None:
+        """A refresh was asked for while one is queued or running."""
+        self._r.set(_wish_key(mid), 1, px=self._ttl_ms)
+
+    def take_wish(self, mid: int) -> bool:
+        """A listing starts now: it answers every wish so far (True when there was one)."""
+        return bool(self._r.delete(_wish_key(mid)))
+
+    def wished(self, mid: int) -> bool:
+        """A refresh was asked for since the last listing started."""
+        return bool(self._r.exists(_wish_key(mid)))
+
+
+def _wish_key(mid: int) -> str:
+    return keys.user_prefix(mid) + "lock:wish"

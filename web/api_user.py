@@ -97,8 +97,12 @@ def profile(session: Session):
 def refresh(session: Session):
     ctx = web_context()
     mid = session.mid
-    if ctx.store.locks.held(mid) or not ctx.store.users.is_active(mid):
-        # Already on its way — or the login expired: only a new scan can help then.
+    if not ctx.store.users.is_active(mid):
+        # The login expired: only a new scan can help then.
+        return jsonify(state=status_json(mid)["state"]), 202
+    if ctx.store.locks.held(mid):
+        # Already on its way: it lists the history again if it did before this request.
+        queue_refresh(ctx, mid)
         return jsonify(state=status_json(mid)["state"]), 202
     interval = ctx.settings.refresh_min_interval_s
     if interval and not ctx.store.limits.allow_user("refresh", mid, limit=1, window_s=interval):

