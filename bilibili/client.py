@@ -228,7 +228,8 @@ class BiliClient:
         ).data
         info = parse.view_detail(data)
         if info is None:
-            raise errors.Transient("view/detail answered no View", path="/wbi/view/detail")
+            raise errors.Transient("view/detail answered no View",
+                                   path="/x/web-interface/wbi/view/detail")
         return info
 
     def video_tags(self, bvid: str, *, cookies: Cookies | None = None) -> tuple[str, ...]:

@@ -19,6 +19,10 @@ class PickStore:
         self._r = r
 
     def save(self, mid: int, date: str, doc: dict[str, Any]) -> None:
+        """Store the day's picks. Times are whole seconds (the JSON API's), so a second
+        publish within the same second gets the next second: a client tells new picks
+        from old by a newer ``generated_at``."""
+        doc["generated_at"] = _after(doc.get("generated_at"), (self.get(mid, date) or {}))
         with self._r.pipeline(transaction=True) as pipe:
             pipe.set(keys.picks(mid, date), codec.dump(doc), ex=(KEEP_DAYS + 1) * 86400)
             user_index.track(pipe, mid, keys.picks(mid, date), (KEEP_DAYS + 1) * 86400)
@@ -66,3 +70,15 @@ class PickStore:
                     if isinstance(pick, dict) and isinstance(pick.get("bvid"), str):
                         picked.add(pick["bvid"])
         return picked
+
+
+def _after(stamp: str | None, previous: dict[str, Any]) -> str | None:
+    """``stamp``, or one second after the previous publish's when it is not later."""
+    try:
+        now = dt.datetime.fromisoformat(stamp).replace(microsecond=0)
+        before = dt.datetime.fromisoformat(previous["generated_at"])
+    except (KeyError, TypeError, ValueError):
+        return stamp
+    if now <= before:
+        now = before.replace(microsecond=0) + dt.timedelta(seconds=1)
+    return now.isoformat(timespec="seconds")

@@ -73,7 +73,10 @@ class StatusStore:
         if picks_date is not None:
             fields["picks_date"] = picks_date
         if refreshed:
-            fields["last_refresh"] = now
+            # Whole seconds, as the API shows it, and always newer than the last one:
+            # "ready with a newer last_refresh" is how a client sees a refresh end.
+            before = _float(self._r.hget(keys.status(mid), "last_refresh")) or 0.0
+            fields["last_refresh"] = max(float(int(now)), float(int(before)) + 1)
         busy = state in BUSY
         args = [state, message, int(busy), UPDATING.format(message) if busy else message]
         for name, value in fields.items():

@@ -13,7 +13,7 @@ from worker.candidates import refresh_hot, tag_hot, untagged_share
 from worker.context import context_for
 from worker.hot_tags import Deferred, first_picks_first, scored_before_tags
 
-TAGS = "/x/web-interface/view/detail/tag"
+DETAILS = "/x/web-interface/wbi/view/detail"  # details: tags, 充电专属, dimension in one request
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def ctx(fast_settings):
 
 
 def _tag_requests(sim) -> int:
-    return sim("GET", "/counters").json()["by_path"].get(TAGS, 0)
+    return sim("GET", "/counters").json()["by_path"].get(DETAILS, 0)
 
 
 def test_pools_go_out_untagged_then_the_pass_tags_every_candidate_once(ctx, store, sim):

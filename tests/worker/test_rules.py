@@ -132,8 +132,10 @@ def _run_every_rule_kind(web, sim, store, simulator_url):
     http, session = log_in(web.url, sim)
     mid = session["mid"]
     headers = {"X-CSRF-Token": session["csrf_token"]}
-    wait_for(lambda: store.picks.latest_date(mid) and not store.locks.held(mid),
-             timeout_s=240, what="the first picks")
+    # The first picks, and the same day's re-score once the hot pools' details are in
+    # (that pass asks bilibili; the re-scores below must not).
+    wait_for(lambda: store.picks.latest_date(mid) and store.pools.tags_done()
+             and not store.locks.held(mid), timeout_s=240, what="the first picks")
     cands = _candidates(store, mid)
 
     def truth(bvid: str) -> dict:
