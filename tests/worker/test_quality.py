@@ -1,5 +1,5 @@
 """A metric floor on the simulator, whose users' tastes are known: the model's hot picks
-must lead plain tag counting (DESIGN.md's baseline) and ordering by views, on the same
+must lead plain tag counting (docs/model.md's baseline) and ordering by views, on the same
 pool under the same rules. The full comparison is `python -m bench.bench_quality`."""
 
 import statistics
