@@ -11,7 +11,7 @@ import pytest
 
 from launcher.redis_server import start_redis
 from store import Store
-from tests.conftest import TEST_SECRET, log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import TEST_SECRET, log_in_directly, start_worker, stop_worker, wait_for
 from tests.web.helpers import log_in
 from web.queue import TaskQueue
 

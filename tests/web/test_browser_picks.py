@@ -16,7 +16,7 @@ import requests
 
 from settings import Settings
 from store import Store
-from tests.conftest import (
+from tests.support import (
     TEST_SECRET,
     ServerThread,
     start_worker,

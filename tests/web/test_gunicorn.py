@@ -15,7 +15,7 @@ import requests
 
 from launcher.redis_server import free_port
 from settings import Settings
-from tests.conftest import ROOT, settings_env
+from tests.support import ROOT, settings_env
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from store import Store
-from tests.conftest import LEAN, ROOT, log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import LEAN, ROOT, log_in_directly, start_worker, stop_worker, wait_for
 from web.queue import TaskQueue
 from worker.context import context_for
 from worker.sync import listing_complete
@@ -51,8 +51,10 @@ def _succeeded(proc: subprocess.Popen, task_id: str) -> bool:
 
 
 @pytest.mark.integration
-def test_ml_worker_killed_mid_training(world, store: Store, tmp_path: Path) -> None:
-    settings, control = world
+def test_ml_worker_killed_mid_training(
+    private_settings, private_sim, store: Store, tmp_path: Path,
+) -> None:
+    settings, control = private_settings, private_sim
     # The step is held past training before the kill: the visibility timeout must outlast
     # that and the lease (settings.py), or the redelivery finds the dead step's lease alive.
     settings = replace(settings, **{**LEAN, **CRASHY, "broker_visibility_timeout_s": 15.0})
@@ -115,8 +117,10 @@ def _history_truth(settings, mid: int, store: Store) -> list[tuple[str, int]]:
 
 
 @pytest.mark.integration
-def test_sync_worker_killed_mid_sync_resumes_from_the_cursor(world, store: Store) -> None:
-    settings, control = world
+def test_sync_worker_killed_mid_sync_resumes_from_the_cursor(
+    private_settings, private_sim, store: Store,
+) -> None:
+    settings, control = private_settings, private_sim
     settings = replace(settings, **{**LEAN, **CRASHY})
     mid = log_in_directly(settings, control, store)
     # Four history pages answer at once, the fifth hangs: the worker is killed there.

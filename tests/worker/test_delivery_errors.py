@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from store import Store
-from tests.conftest import log_in_directly
+from tests.support import log_in_directly
 from worker import delivery
 from worker.context import context_for
 
@@ -18,8 +18,8 @@ DEL = "/x/v2/history/toview/del"
 DAY = "2026-12-01"
 
 
-def setup(world, store: Store, mid: int, count: int = 3):
-    settings, control = world
+def setup(private_settings, private_sim, store: Store, mid: int, count: int = 3):
+    settings, control = private_settings, private_sim
     log_in_directly(settings, control, store, mid)
     future = control("GET", f"/truth/{mid}?k=20").json()["future"]
     picks = [{"bvid": b, "title": f"视频{i}", "rating": 90 - i, "author": {"name": "UP"}}
@@ -38,8 +38,10 @@ def calls(control, path: str) -> int:
     return control("GET", "/counters").json()["by_path"].get(path, 0)
 
 
-def test_deleted_video_is_skipped_and_a_delivery_costs_one_request_per_write(world, store):
-    ctx, control, picks = setup(world, store, 10001)
+def test_deleted_video_is_skipped_and_a_delivery_costs_one_request_per_write(
+    private_settings, private_sim, store,
+):
+    ctx, control, picks = setup(private_settings, private_sim, store, 10001)
     control("POST", "/fault", json={"path": ADD, "kind": "code", "code": 90003, "count": 1})
     report = delivery.deliver(ctx, 10001, DAY)
     assert report.error is None and report.added == picks[1:4]
@@ -60,8 +62,10 @@ def test_deleted_video_is_skipped_and_a_delivery_costs_one_request_per_write(wor
     assert total == 1 + 3 + 3
 
 
-def test_full_list_csrf_and_transient_errors_stop_without_retry(world, store):
-    ctx, control, picks = setup(world, store, 10002)
+def test_full_list_csrf_and_transient_errors_stop_without_retry(
+    private_settings, private_sim, store,
+):
+    ctx, control, picks = setup(private_settings, private_sim, store, 10002)
     control("POST", "/fault", json={"path": ADD, "kind": "code", "code": 90001, "count": 1})
     report = delivery.deliver(ctx, 10002, DAY)
     assert report.added == [] and "已满" in store.toview.error(10002)
@@ -86,8 +90,8 @@ def test_full_list_csrf_and_transient_errors_stop_without_retry(world, store):
     assert set(picks[:3]) <= set(listed(control, 10002))
 
 
-def test_not_logged_in_refreshes_once_then_goes_on(world, store):
-    ctx, control, picks = setup(world, store, 10003)
+def test_not_logged_in_refreshes_once_then_goes_on(private_settings, private_sim, store):
+    ctx, control, picks = setup(private_settings, private_sim, store, 10003)
     control("POST", "/fault", json={"path": ADD, "kind": "code", "code": -101, "count": 1})
     report = delivery.deliver(ctx, 10003, DAY)
     assert report.added == picks[:3] and report.error is None

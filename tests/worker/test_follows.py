@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from store import Store
-from tests.conftest import LEAN, log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import LEAN, log_in_directly, start_worker, stop_worker, wait_for
 from web.queue import TaskQueue
 
 FOLLOWINGS = "/x/relation/followings"
@@ -38,8 +38,8 @@ def _calls(control, path: str) -> int:
 
 
 @pytest.fixture
-def setup(world, store: Store):
-    settings, control = world
+def setup(private_settings, private_sim, store: Store):
+    settings, control = private_settings, private_sim
     settings = replace(settings, **LEAN, following_requests_per_day=6)
     mid = log_in_directly(settings, control, store)
     proc = start_worker(settings)

@@ -15,7 +15,7 @@ import requests
 from settings import Settings
 from simulator.world import World
 from store import Store
-from tests.conftest import ServerThread, log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import ServerThread, log_in_directly, start_worker, stop_worker, wait_for
 from web.queue import TaskQueue
 from worker.candidates import refresh_hot
 from worker.context import context_for

@@ -7,14 +7,16 @@ from dataclasses import replace
 
 from bench.week import simulate_days, week_context
 from settings import Settings
-from tests.conftest import log_in_directly
+from tests.support import log_in_directly
 from worker.context import context_for
 
 MIDS = (10001, 10002, 10003, 10004, 10005)
 
 
-def test_hot_picks_lead_tag_counting_and_views_on_simulated_users(world, store):
-    settings, control = world
+def test_hot_picks_lead_tag_counting_and_views_on_simulated_users(
+    private_settings, private_sim, store,
+):
+    settings, control = private_settings, private_sim
     # the production tag budget: with the tests' small one most candidates have no tags
     settings = replace(settings, tag_fetch_per_pool=Settings.tag_fetch_per_pool)
     ctx, clock = week_context(context_for(settings), control)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.conftest import wait_for
+from tests.support import wait_for
 from tests.web.helpers import log_in
 
 BVID = re.compile(r"BV1[1-9A-HJ-NP-Za-km-z]{9}")
