@@ -35,6 +35,7 @@ from tests.support import (  # noqa: F401
     TEST_SECRET,
     ServerThread,
     SimControl,
+    kill_worker,
     log_in_directly,
     missing,
     settings_env,
@@ -147,7 +148,7 @@ def celery_worker(fast_settings: Settings) -> Iterator[subprocess.Popen]:
     """A real worker process consuming every queue, as deployed (minus the pool kind)."""
     proc = start_worker(fast_settings)
     yield proc
-    stop_worker(proc)
+    kill_worker(proc)
 
 
 @pytest.fixture

@@ -151,12 +151,23 @@ def start_worker(
 
 
 def stop_worker(proc: subprocess.Popen) -> None:
+    """A warm shutdown: the task under way runs to its end first (tests that read what it
+    wrote after the stop rely on that)."""
     proc.terminate()
     try:
         proc.wait(15)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)  # embedded beat included
         proc.wait(10)
+
+
+def kill_worker(proc: subprocess.Popen) -> None:
+    """kill -9 the worker (and its embedded beat) once its test is over: a warm stop would
+    first finish whatever refresh the test left running, seconds nobody reads. Whatever
+    it left in Redis goes with the per-test cleanup."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(10)
 
 
 def log_in_directly(

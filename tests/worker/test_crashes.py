@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 
 from store import Store
-from tests.support import LEAN, ROOT, log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import (
+    LEAN,
+    ROOT,
+    kill_worker,
+    log_in_directly,
+    start_worker,
+    stop_worker,
+    wait_for,
+)
 from web.queue import TaskQueue
 from worker.context import context_for
 from worker.sync import listing_complete
@@ -96,8 +104,7 @@ def test_ml_worker_killed_mid_training(
         assert not store.locks.held(mid)
     finally:
         for proc in workers:
-            if proc.poll() is None:
-                stop_worker(proc)
+            kill_worker(proc)
 
 
 def _history_truth(settings, mid: int, store: Store) -> list[tuple[str, int]]:

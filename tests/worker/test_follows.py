@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from store import Store
-from tests.support import LEAN, log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import LEAN, kill_worker, log_in_directly, start_worker, wait_for
 from web.queue import TaskQueue
 
 FOLLOWINGS = "/x/relation/followings"
@@ -44,7 +44,7 @@ def setup(private_settings, private_sim, store: Store):
     mid = log_in_directly(settings, control, store)
     proc = start_worker(settings)
     yield settings, control, mid, TaskQueue(settings.redis_url)
-    stop_worker(proc)
+    kill_worker(proc)
 
 
 @pytest.mark.integration

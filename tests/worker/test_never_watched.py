@@ -15,7 +15,7 @@ import requests
 from settings import Settings
 from simulator.world import World
 from store import Store
-from tests.support import ServerThread, log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import ServerThread, kill_worker, log_in_directly, start_worker, wait_for
 from web.queue import TaskQueue
 from worker.candidates import refresh_hot
 from worker.context import context_for
@@ -107,6 +107,6 @@ def test_no_pick_was_ever_watched(ten_users, store: Store) -> None:
                 assert len(picks) >= 20
                 assert not set(picks) & touched, (day, mid, set(picks) & touched)
     finally:
-        stop_worker(worker)
+        kill_worker(worker)
         context_for.cache_clear()
     print(f"\n10 users, first picks + 1 day + 3 days: {time.monotonic() - started:.0f} s")

@@ -11,7 +11,7 @@ import pytest
 from bilibili.client import BiliClient
 from bilibili.http import Hosts, Transport
 from store import Store
-from tests.support import LEAN, log_in_directly, start_worker, stop_worker
+from tests.support import LEAN, kill_worker, log_in_directly, start_worker
 from tests.worker.test_follows import _calls, _refresh
 from web.queue import TaskQueue
 
@@ -60,7 +60,7 @@ def test_own_watch_later_entries_are_signals_and_never_picked(
         _refresh(store, queue, mid)
         assert best[0] not in store.queued.bvids(mid) and best[1] in store.queued.bvids(mid)
     finally:
-        stop_worker(proc)
+        kill_worker(proc)
 
 
 def _aid(bvid: str) -> int:
