@@ -68,23 +68,23 @@ def test_ml_worker_killed_mid_training(
     settings = replace(settings, **{**LEAN, **CRASHY, "broker_visibility_timeout_s": 15.0})
     mid = log_in_directly(settings, control, store)
     queue = TaskQueue(settings.redis_url)
+    # One ml worker makes the first picks, then stops between training and saving once
+    # the test arms it: killed right there.
+    marker, armed = tmp_path / "trained", tmp_path / "armed"
     sync = start_worker(settings, "sync_first,sync", beat=True)
-    ml = start_worker(settings, "ml")
+    ml = start_worker(settings, "ml", extra_env={
+        "PYTHONPATH": f"{PAUSE_HOOK}{os.pathsep}{ROOT}", "PAUSE_AFTER_UPDATE": str(marker),
+        "PAUSE_ARMED": str(armed)})
     workers = [sync, ml]
     try:
         queue.refresh_user(mid, store.locks.acquire(mid), first=True)
         wait_for(lambda: _state(store, mid) == "ready" and not store.locks.held(mid),
                  timeout_s=150, what="the first picks")
         old = store.models.load(mid)
-        assert old is not None
+        assert old is not None and not marker.exists()
         first_refresh = store.status.get(mid).last_refresh
         assert control("POST", "/advance_day", json={"days": 2}).ok  # something to learn
-        # A second ml worker that stops between training and saving: killed right there.
-        stop_worker(ml)
-        marker = tmp_path / "trained"
-        ml = start_worker(settings, "ml", extra_env={
-            "PYTHONPATH": f"{PAUSE_HOOK}{os.pathsep}{ROOT}", "PAUSE_AFTER_UPDATE": str(marker)})
-        workers.append(ml)
+        armed.touch()
         queue.refresh_user(mid, store.locks.acquire(mid))
         wait_for(marker.exists, timeout_s=120, what="the second training")
         task_id = _received(ml, "bilirec.train_user")[-1]
