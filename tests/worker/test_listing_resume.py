@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from store import Store
-from tests.support import log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import kill_worker, log_in_directly, start_worker, wait_for
 from web.queue import TaskQueue
 from worker.sync import LISTING_MESSAGE, listing_complete
 
@@ -46,7 +46,7 @@ def test_interrupted_first_listing_publishes_nothing_and_resumes(
         assert control("POST", "/counters/reset").ok
         wait_for(lambda: store.picks.latest_date(mid), timeout_s=120, what="the first picks")
     finally:
-        stop_worker(worker)
+        kill_worker(worker)  # the backfill run the first picks queued is not waited for
     # The retry asked once at the top (nothing new), then only for the pages not yet read:
     # 606 entries make 21 pages and the empty one that ends the list; 5 were read. The
     # backfill refresh queued with the first picks may have asked the top once more.
