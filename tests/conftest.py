@@ -145,10 +145,8 @@ def web_factory(settings: Settings) -> Iterator[Callable[..., ServerThread]]:
 
 @pytest.fixture
 def celery_worker(fast_settings: Settings) -> Iterator[subprocess.Popen]:
-    """A real worker process consuming every queue, as deployed (minus the pool kind), with
-    the deployed details budget: fast_settings' 80 a run made twice the backfill runs for a
-    test waiting for the last one."""
-    proc = start_worker(replace(fast_settings, metadata_per_sync=Settings.metadata_per_sync))
+    """A real worker process consuming every queue, as deployed (minus the pool kind)."""
+    proc = start_worker(fast_settings)
     yield proc
     kill_worker(proc)
 
