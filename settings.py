@@ -1,7 +1,7 @@
 """The one typed settings object, read from ``BILIREC_*`` environment variables.
 
 Every process builds it once at start-up and hands it down; nothing below reads the
-environment itself. Names and defaults follow CONTRACT.md; the extra knobs (timeouts,
+environment itself. docs/settings.md lists every name and default; the extra knobs (timeouts,
 lock and session lifetimes) exist so tests can run every period in seconds.
 """
 
@@ -95,7 +95,7 @@ class Settings:
     first_user_tag_fetch: int = 10
     related_seeds: int = 4
     feed_pages: int = 3
-    # Per user, arc/search requests a day for followed UP主's new uploads (CONTRACT).
+    # Per user, arc/search requests a day for followed UP主's new uploads (docs/settings.md).
     following_requests_per_day: int = 10
     ranking_rids: tuple[int, ...] = (0, 1, 3, 4, 36, 188, 160, 211)
     # Waits before a refresh step that failed on a transient bilibili error is tried

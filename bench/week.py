@@ -91,7 +91,7 @@ def _more_to_sync(report) -> bool:  # noqa: ANN001 - worker.sync.SyncReport
 
 
 def tag_count(store: Store, mid: int, pool: list[VideoRecord]) -> dict[str, float]:
-    """DESIGN.md's plain baseline, fed with the user's positives as the model sees them."""
+    """docs/model.md's plain baseline, fed with the user's positives as the model sees them."""
     merged = merge_events(store.events.all(mid))
     records = store.videos.get_many(list(merged))
     positives = [model_video(records[b]) for b, e in merged.items()

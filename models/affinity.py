@@ -10,7 +10,7 @@ Per candidate, from the user's own record (``TasteStats``) and the video's numbe
     4 tag_neg            the same for negatives
     5 tag_precision      Σ positives / (Σ positives + Σ negatives + 1) over the tags
     6 tag_count          ln(1 + Σ tag positives + 3 · UP主 positives) / COUNT_SCALE — the
-                         plain tag counter of DESIGN.md, so the model can never know less
+                         plain tag counter of docs/model.md, so the model can never know less
     7 partition_share    the partition's share of the user's positives
     8 age                ln(1 + days since upload) / AGE_SCALE, 0 when unknown
     9 follows            1 when the user follows the UP主 on bilibili (关注), else 0; a fact

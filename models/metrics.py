@@ -53,7 +53,7 @@ def ndcg_of_list(ranked: Sequence[str], gains: dict[str, float], k: int = 10) ->
 
 
 def tag_count_scores(positives: Sequence[Video], candidates: Sequence[Video]) -> np.ndarray:
-    """The plain baseline of DESIGN.md: how often a candidate's tags occur among the user's
+    """The plain baseline of docs/model.md: how often a candidate's tags occur among the user's
     positive videos, plus 3× how often its author does."""
     tag_counts: dict[str, int] = {}
     author_counts: dict[int, int] = {}

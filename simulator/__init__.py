@@ -1,5 +1,5 @@
 """In-repo bilibili simulator: speaks the response shapes of
-/work/shared/bilibili-api.md for tests and the offline demo.
+docs/bilibili-api.md for tests and the offline demo.
 
 Entry points: ``create_app`` (Flask factory), ``SimState`` (shared state),
 ``server.start_in_thread`` and ``python -m simulator``.

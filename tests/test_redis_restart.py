@@ -11,7 +11,7 @@ import pytest
 
 from launcher.redis_server import start_redis
 from store import Store
-from tests.conftest import TEST_SECRET, log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import TEST_SECRET, kill_worker, log_in_directly, start_worker, wait_for
 from tests.web.helpers import log_in
 from web.queue import TaskQueue
 
@@ -84,7 +84,6 @@ def test_redis_restart_mid_round(lean_settings, sim, web_factory, tmp_path) -> N
         assert store.models.load(first) is not None
     finally:
         for proc in workers:
-            if proc.poll() is None:
-                stop_worker(proc)
+            kill_worker(proc)
         server.terminate()
         server.wait(10)

@@ -48,7 +48,7 @@ def test_beat_process_queues_the_hot_refresh(fast_settings, redis_client, tmp_pa
     import sys  # noqa: PLC0415
     from dataclasses import replace  # noqa: PLC0415
 
-    from tests.conftest import ROOT, settings_env, wait_for  # noqa: PLC0415
+    from tests.support import ROOT, settings_env, wait_for  # noqa: PLC0415
 
     env = settings_env(replace(fast_settings, hot_every_min=0.02))
     env["TMPDIR"] = str(tmp_path)

@@ -50,7 +50,7 @@ def picks():
 
 
 def render_picks(doc: dict[str, Any], feedback: dict[str, str]) -> bytes:
-    """The contract's answer; each pick carries the user's feedback as it is now."""
+    """The answer of docs/api.md; each pick carries the user's feedback as it is now."""
 
     def section(name: str) -> list[dict[str, Any]]:
         return [{**p, "feedback": feedback.get(p.get("bvid"))}

@@ -42,14 +42,14 @@ def settings_json(mid: int) -> dict[str, Any]:
             "added": len(added),
             "added_at": _iso(last, tz) if last else None,
             "error": store.toview.error(mid),
-            # Beyond CONTRACT, for the page: what is in the list now, newest first.
+            # For the page (docs/api.md): what is in the list now, newest first.
             "items": [{"bvid": a.bvid, "title": a.title, "added_at": _iso(a.added_at, tz)}
                       for a in reversed(added)],
         },
         "push": {
             "kind": target.kind if target else None,
             "target": target.masked if target else None,
-            # Beyond CONTRACT, for the page: how the last message went.
+            # For the page (docs/api.md): how the last message went.
             "last": None if result is None else {
                 "ok": result.ok, "at": _iso(result.at, tz), "what": result.what,
                 "message": result.message,

@@ -1,6 +1,6 @@
 """Writes to a person's 稍后再看: the daily delivery of picks, and taking them back.
 
-Rules (issue 11, DESIGN "writes to a person's bilibili account"):
+Rules (issue 11; docs/reliability.md, "稍后再看 writes"):
 - Only what the record (``store.toview``) names is ever removed: never an entry the
   user added. Each day's clean-up removes every earlier addition of ours, watched or not,
   unless the user favourited it: that one is theirs from then on (it leaves the record and

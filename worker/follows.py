@@ -10,8 +10,8 @@
   twice a day. Uploads newer than the newest one seen (and at most RECENT_DAYS old) join
   the user's own pool as ``source: "following"``; the model ranks them.
 * arc/search is known for -352 risk control. The source is optional: a -352 turns it off
-  for the user for the rest of the day, and pauses none of their other calls (CONTRACT's
-  one exception to BILIREC_COOLDOWN_352_MIN; the client does not tell the gate).
+  for the user for the rest of the day, and pauses none of their other calls (docs/settings.md:
+  the one exception to BILIREC_COOLDOWN_352_MIN; the client does not tell the gate).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Turning scored candidates into the day's picks of CONTRACT.md: 热门精选 from the shared
+"""Turning scored candidates into the day's picks of docs/api.md: 热门精选 from the shared
 hot pools, 兴趣探索 from the user's own pool; nothing already watched, liked, favourited
 or disliked; nothing picked in the last 7 days unless the list would run short; at most
 two per UP主."""

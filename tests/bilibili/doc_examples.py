@@ -1,4 +1,4 @@
-"""Example answers copied from /work/shared/bilibili-api.md (trimmed upstream captures),
+"""Example answers of bilibili's API (trimmed upstream captures; sources in docs/bilibili-api.md),
 kept verbatim so the parsers are tested against the documented shapes."""
 
 # ruff: noqa: E501

@@ -99,19 +99,17 @@ def test_favourites(simulator_url, sim, user):
     assert counts(sim)["/x/v3/fav/resource/list"] == 1
 
 
-def test_invalid_favourites_are_kept_and_their_detail_is_not_found(simulator_url, sim):
+def test_invalid_favourites_are_kept_and_their_detail_is_not_found(simulator_url, user):
     client = client_for(simulator_url)
-    invalid = []
-    for account in sim("GET", "/users").json():
-        cookies = sim_login(sim_transport(simulator_url), sim, account["mid"]).cookies
-        for folder in client.fav_folders(cookies).items:
-            invalid += [i for i in client.fav_items(cookies, folder.media_id) if i.invalid]
-    if not invalid:
-        pytest.skip("this simulated world has no invalid favourites")
-    assert all(i.bvid and i.aid for i in invalid)
-    with pytest.raises(errors.NotFound) as caught:
-        client.video_detail(invalid[0].bvid)
-    assert caught.value.code in (-404, 62002, 62004, 62012)
+    # The simulator files two deleted or hidden videos in every user's first two folders.
+    invalid = [i for folder in client.fav_folders(user).items
+               for i in client.fav_items(user, folder.media_id) if i.invalid]
+    assert len(invalid) == 2, invalid
+    for item in invalid:
+        assert item.bvid and item.aid
+        with pytest.raises(errors.NotFound) as caught:
+            client.video_detail(item.bvid)
+        assert caught.value.code in (-404, 62002, 62004, 62012)
 
 
 def test_likes_and_coins(simulator_url, sim, user):
@@ -127,15 +125,18 @@ def test_likes_and_coins(simulator_url, sim, user):
 
 def test_hidden_likes_are_flagged_not_raised(simulator_url, sim):
     client = client_for(simulator_url)
-    seen_hidden = False
+    hiding = []
     for account in sim("GET", "/users").json():
         cookies = sim_login(sim_transport(simulator_url), sim, account["mid"]).cookies
         likes = client.liked_videos(cookies)
-        if likes.hidden:
-            seen_hidden = True
-            assert likes.items == () and client.coined_videos(cookies).hidden
-    if not seen_hidden:
-        pytest.skip("no simulated user hides their likes")
+        # the simulator's own truth says who hides their lists (mids ending in 5)
+        hidden = sim("GET", f"/truth/{account['mid']}").json()["likes_hidden"]
+        assert likes.hidden is hidden, account["mid"]
+        assert client.coined_videos(cookies).hidden is hidden
+        if hidden:
+            assert likes.items == ()
+            hiding.append(account["mid"])
+    assert hiding == [10005]
 
 
 # --- videos and lists -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from launcher.procfile import read_procfile
 from launcher.redis_server import free_port, server_binary
 from settings import Settings, SettingsError
 from store import Store
-from tests.conftest import ROOT, TEST_SECRET, missing, wait_for
+from tests.support import ROOT, TEST_SECRET, missing, wait_for
 
 FILES = {"real": ["docker-compose.yml"], "demo": ["docker-compose.yml", "docker-compose.demo.yml"]}
 

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from launcher.redis_server import free_port, server_binary
-from tests.conftest import ROOT, missing, wait_for
+from tests.support import ROOT, missing, wait_for
 
 
 class Demo:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from launcher.procfile import read_procfile
-from tests.conftest import ROOT, missing
+from tests.support import ROOT, missing
 
 DEMO_FILES = ["docker-compose.yml", "docker-compose.demo.yml"]
 

@@ -172,7 +172,7 @@ def test_wide_columns_follow_the_users_record():
     assert _col(wide, "author_neg")[1] > 0 == _col(wide, "author_neg")[0]
     assert _col(wide, "tag_neg")[1] > _col(wide, "tag_neg")[0] > 0
     assert _col(wide, "partition_share")[0] == pytest.approx(6 / 8)
-    # the tag counter of DESIGN.md is one column: Σ tag positives + 3 × UP主 positives
+    # the tag counter of docs/model.md is one column: Σ tag positives + 3 × UP主 positives
     assert _col(wide, "tag_count")[0] == pytest.approx(math.log1p(12 + 3 * 4) / COUNT_SCALE)
 
 

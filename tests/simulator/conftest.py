@@ -131,13 +131,13 @@ def running_sim(public_url: str = "", **state_kw: Any) -> Iterator[Sim]:
 
 
 @pytest.fixture
-def sim() -> Iterator[Sim]:
+def fresh_sim() -> Iterator[Sim]:
     with running_sim() as s:
         yield s
 
 
 @pytest.fixture(scope="module")
-def world_sim() -> Iterator[Sim]:
+def module_sim() -> Iterator[Sim]:
     """One simulator per test module, for tests that only read the world
     (never advance it or change faults/keys)."""
     with running_sim() as s:

@@ -29,8 +29,8 @@ def correspond_path(ts_ms: int) -> str:
     return key.encrypt(f"refresh_{ts_ms}".encode(), oaep).hex()  # type: ignore[union-attr]
 
 
-def refresh_csrf(sim: Sim, login: Login) -> str:
-    page = sim.get(f"/correspond/1/{correspond_path(int(time.time() * 1000))}",
+def refresh_csrf(fresh_sim: Sim, login: Login) -> str:
+    page = fresh_sim.get(f"/correspond/1/{correspond_path(int(time.time() * 1000))}",
                    cookies=login.cookies)
     assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
     match = re.search(r'<div id="1-name">([0-9a-f]{32})</div>', page.text)
@@ -38,23 +38,26 @@ def refresh_csrf(sim: Sim, login: Login) -> str:
     return match.group(1)
 
 
-def test_info_reports_refresh_flag(sim: Sim) -> None:
-    login = sim.login(10001)
-    body = sim.get(INFO, cookies=login.cookies, params={"csrf": login.cookies["bili_jct"]}).json()
+def test_info_reports_refresh_flag(fresh_sim: Sim) -> None:
+    login = fresh_sim.login(10001)
+    csrf = login.cookies["bili_jct"]
+    body = fresh_sim.get(INFO, cookies=login.cookies, params={"csrf": csrf}).json()
     assert body == {"code": 0, "message": "0", "ttl": 1,
-                    "data": {"refresh": False, "timestamp": int(sim.clock.now * 1000)}}
-    assert sim.control("/session/needs_refresh", {"mid": 10001}).json()["marked"] == 1
-    assert sim.get(INFO, cookies=login.cookies).json()["data"]["refresh"] is True
-    assert sim.get(INFO).json() == {"code": -101, "message": "账号未登录", "ttl": 1, "data": None}
-    assert sim.control("/session/needs_refresh", {"mid": 1}).status_code == 404
+                    "data": {"refresh": False, "timestamp": int(fresh_sim.clock.now * 1000)}}
+    assert fresh_sim.control("/session/needs_refresh", {"mid": 10001}).json()["marked"] == 1
+    assert fresh_sim.get(INFO, cookies=login.cookies).json()["data"]["refresh"] is True
+    assert fresh_sim.get(INFO).json() == {
+        "code": -101, "message": "账号未登录", "ttl": 1, "data": None
+    }
+    assert fresh_sim.control("/session/needs_refresh", {"mid": 1}).status_code == 404
 
 
-def test_full_round_trip(sim: Sim) -> None:
-    old = sim.login(10002)
-    sim.control("/session/needs_refresh", {"mid": 10002})
-    csrf = refresh_csrf(sim, old)
+def test_full_round_trip(fresh_sim: Sim) -> None:
+    old = fresh_sim.login(10002)
+    fresh_sim.control("/session/needs_refresh", {"mid": 10002})
+    csrf = refresh_csrf(fresh_sim, old)
 
-    response = sim.post(REFRESH, cookies=old.cookies, data={
+    response = fresh_sim.post(REFRESH, cookies=old.cookies, data={
         "csrf": old.cookies["bili_jct"], "refresh_csrf": csrf, "source": "main_web",
         "refresh_token": old.refresh_token})
     body = response.json()
@@ -69,70 +72,70 @@ def test_full_round_trip(sim: Sim) -> None:
     assert new["bili_jct"] != old.cookies["bili_jct"]
 
     # Before confirm both sessions work; the new one does not need refreshing.
-    assert sim.get("/x/web-interface/nav", cookies=old.cookies).json()["code"] == 0
-    assert sim.get(INFO, cookies=new).json()["data"]["refresh"] is False
+    assert fresh_sim.get("/x/web-interface/nav", cookies=old.cookies).json()["code"] == 0
+    assert fresh_sim.get(INFO, cookies=new).json()["data"]["refresh"] is False
 
     # Confirm with the NEW cookies + NEW csrf + OLD token.
-    wrong = sim.post(CONFIRM, cookies=new, data={"csrf": new["bili_jct"],
+    wrong = fresh_sim.post(CONFIRM, cookies=new, data={"csrf": new["bili_jct"],
                                                  "refresh_token": new_token})
     assert wrong.json()["code"] == -400
-    ok = sim.post(CONFIRM, cookies=new, data={"csrf": new["bili_jct"],
+    ok = fresh_sim.post(CONFIRM, cookies=new, data={"csrf": new["bili_jct"],
                                               "refresh_token": old.refresh_token})
     assert ok.json() == {"code": 0, "message": "0", "ttl": 1}
 
-    assert sim.get("/x/web-interface/nav", cookies=old.cookies).json()["code"] == -101
-    nav = sim.get("/x/web-interface/nav", cookies=new).json()
+    assert fresh_sim.get("/x/web-interface/nav", cookies=old.cookies).json()["code"] == -101
+    nav = fresh_sim.get("/x/web-interface/nav", cookies=new).json()
     assert nav["code"] == 0 and nav["data"]["mid"] == 10002
     # Confirm is one-shot.
-    again = sim.post(CONFIRM, cookies=new, data={"csrf": new["bili_jct"],
+    again = fresh_sim.post(CONFIRM, cookies=new, data={"csrf": new["bili_jct"],
                                                  "refresh_token": old.refresh_token})
     assert again.json()["code"] == -400
 
 
-def test_refresh_errors(sim: Sim) -> None:
-    login = sim.login(10003)
-    csrf = refresh_csrf(sim, login)
+def test_refresh_errors(fresh_sim: Sim) -> None:
+    login = fresh_sim.login(10003)
+    csrf = refresh_csrf(fresh_sim, login)
     good = {"csrf": login.cookies["bili_jct"], "refresh_csrf": csrf, "source": "main_web",
             "refresh_token": login.refresh_token}
-    assert sim.post(REFRESH, data=good).json()["code"] == -101
-    assert sim.post(REFRESH, cookies=login.cookies,
+    assert fresh_sim.post(REFRESH, data=good).json()["code"] == -101
+    assert fresh_sim.post(REFRESH, cookies=login.cookies,
                     data={**good, "csrf": "0" * 32}).json()["code"] == -111
-    assert sim.post(REFRESH, cookies=login.cookies,
+    assert fresh_sim.post(REFRESH, cookies=login.cookies,
                     data={**good, "refresh_csrf": "0" * 32}).json()["code"] == 86095
-    assert sim.post(REFRESH, cookies=login.cookies,
+    assert fresh_sim.post(REFRESH, cookies=login.cookies,
                     data={**good, "refresh_token": "0" * 32}).json()["code"] == 86095
     # URL params work as well as a form body.
-    assert sim.post(REFRESH, cookies=login.cookies, params=good).json()["code"] == 0
+    assert fresh_sim.post(REFRESH, cookies=login.cookies, params=good).json()["code"] == 0
     # The old token is spent now.
-    assert sim.post(REFRESH, cookies=login.cookies, data=good).json()["code"] == 86095
+    assert fresh_sim.post(REFRESH, cookies=login.cookies, data=good).json()["code"] == 86095
 
 
-def test_refresh_without_correspond_is_86095(sim: Sim) -> None:
-    login = sim.login(10001)
-    body = sim.post(REFRESH, cookies=login.cookies, data={
+def test_refresh_without_correspond_is_86095(fresh_sim: Sim) -> None:
+    login = fresh_sim.login(10001)
+    body = fresh_sim.post(REFRESH, cookies=login.cookies, data={
         "csrf": login.cookies["bili_jct"], "refresh_csrf": "0" * 32, "source": "main_web",
         "refresh_token": login.refresh_token}).json()
     assert body["code"] == 86095 and body["data"] is None
 
 
-def test_confirm_errors(sim: Sim) -> None:
-    login = sim.login(10001)
-    assert sim.post(CONFIRM, data={"csrf": "x", "refresh_token": "y"}).json()["code"] == -101
-    assert sim.post(CONFIRM, cookies=login.cookies,
+def test_confirm_errors(fresh_sim: Sim) -> None:
+    login = fresh_sim.login(10001)
+    assert fresh_sim.post(CONFIRM, data={"csrf": "x", "refresh_token": "y"}).json()["code"] == -101
+    assert fresh_sim.post(CONFIRM, cookies=login.cookies,
                     data={"csrf": "x", "refresh_token": "y"}).json()["code"] == -111
-    assert sim.post(CONFIRM, cookies=login.cookies, data={
+    assert fresh_sim.post(CONFIRM, cookies=login.cookies, data={
         "csrf": login.cookies["bili_jct"], "refresh_token": login.refresh_token,
     }).json()["code"] == -400
 
 
-def test_correspond_rejects_bad_path_and_dead_session(sim: Sim) -> None:
-    login = sim.login(10004)
-    assert sim.get("/correspond/1/abc", cookies=login.cookies).status_code == 404
+def test_correspond_rejects_bad_path_and_dead_session(fresh_sim: Sim) -> None:
+    login = fresh_sim.login(10004)
+    assert fresh_sim.get("/correspond/1/abc", cookies=login.cookies).status_code == 404
     upper = correspond_path(1).upper()
-    assert sim.get(f"/correspond/1/{upper}", cookies=login.cookies).status_code == 404
+    assert fresh_sim.get(f"/correspond/1/{upper}", cookies=login.cookies).status_code == 404
     path = correspond_path(1)
-    assert sim.get(f"/correspond/1/{path}").status_code == 404
-    assert sim.get(f"/correspond/1/{path}", cookies=login.cookies).status_code == 200
-    sim.control("/session/expire", {"mid": 10004})
-    dead = sim.get(f"/correspond/1/{path}", cookies=login.cookies)
+    assert fresh_sim.get(f"/correspond/1/{path}").status_code == 404
+    assert fresh_sim.get(f"/correspond/1/{path}", cookies=login.cookies).status_code == 200
+    fresh_sim.control("/session/expire", {"mid": 10004})
+    dead = fresh_sim.get(f"/correspond/1/{path}", cookies=login.cookies)
     assert dead.status_code == 404 and "text/html" in dead.headers["Content-Type"]

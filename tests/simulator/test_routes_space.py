@@ -16,14 +16,14 @@ ARC = "/x/space/wbi/arc/search"
 
 
 @pytest.fixture(scope="module")
-def me(world_sim: Sim) -> dict[str, str]:
-    return world_sim.user(10001)
+def me(module_sim: Sim) -> dict[str, str]:
+    return module_sim.user(10001)
 
 
-def all_followings(sim: Sim, cookies: dict[str, str], vmid: int) -> tuple[list[dict], int]:
+def all_followings(fresh_sim: Sim, cookies: dict[str, str], vmid: int) -> tuple[list[dict], int]:
     items, pn = [], 1
     while True:
-        body = sim.api(FOLLOWINGS, cookies, vmid=vmid, pn=pn, ps=50)
+        body = fresh_sim.api(FOLLOWINGS, cookies, vmid=vmid, pn=pn, ps=50)
         assert body["code"] == 0, body
         page = body["data"]["list"]
         if not page:
@@ -33,8 +33,8 @@ def all_followings(sim: Sim, cookies: dict[str, str], vmid: int) -> tuple[list[d
         pn += 1
 
 
-def test_own_followings_page_completely_newest_follow_first(world_sim: Sim, me: dict) -> None:
-    items, total = all_followings(world_sim, me, 10001)
+def test_own_followings_page_completely_newest_follow_first(module_sim: Sim, me: dict) -> None:
+    items, total = all_followings(module_sim, me, 10001)
     assert MIN_FOLLOWS <= total <= 150 and len(items) == total
     assert len({i["mid"] for i in items}) == total
     times = [i["mtime"] for i in items]
@@ -44,36 +44,36 @@ def test_own_followings_page_completely_newest_follow_first(world_sim: Sim, me: 
             "official_verify", "vip"} <= set(first)
     assert first["attribute"] == 2 and isinstance(first["uname"], str) and first["uname"]
     # ps above 50 is clamped, not refused
-    body = world_sim.api(FOLLOWINGS, me, vmid=10001, ps=100)
+    body = module_sim.api(FOLLOWINGS, me, vmid=10001, ps=100)
     assert len(body["data"]["list"]) == min(50, total)
 
 
 MIN_FOLLOWS = 20
 
 
-def test_someone_elses_list_shows_the_first_100_then_empty_pages(world_sim: Sim) -> None:
-    viewer = world_sim.user(10002)
-    own, total = all_followings(world_sim, world_sim.user(10003), 10003)
-    seen, reported = all_followings(world_sim, viewer, 10003)
+def test_someone_elses_list_shows_the_first_100_then_empty_pages(module_sim: Sim) -> None:
+    viewer = module_sim.user(10002)
+    own, total = all_followings(module_sim, module_sim.user(10003), 10003)
+    seen, reported = all_followings(module_sim, viewer, 10003)
     assert reported == total
     assert [i["mid"] for i in seen] == [i["mid"] for i in own][:100]
     if total > 100:
-        body = world_sim.api(FOLLOWINGS, viewer, vmid=10003, pn=3, ps=50)
+        body = module_sim.api(FOLLOWINGS, viewer, vmid=10003, pn=3, ps=50)
         assert body["code"] == 0 and body["data"]["list"] == []
 
 
-def test_hidden_followings_and_login(world_sim: Sim, me: dict) -> None:
-    assert world_sim.api(FOLLOWINGS, me, vmid=10005)["code"] == 22115
+def test_hidden_followings_and_login(module_sim: Sim, me: dict) -> None:
+    assert module_sim.api(FOLLOWINGS, me, vmid=10005)["code"] == 22115
     # the owner still sees their own list
-    assert world_sim.api(FOLLOWINGS, world_sim.user(10005), vmid=10005)["code"] == 0
-    assert world_sim.api(FOLLOWINGS, {"buvid3": BUVID3}, vmid=10001)["code"] == -101
+    assert module_sim.api(FOLLOWINGS, module_sim.user(10005), vmid=10005)["code"] == 0
+    assert module_sim.api(FOLLOWINGS, {"buvid3": BUVID3}, vmid=10001)["code"] == -101
 
 
-def test_arc_search_needs_wbi_and_lists_newest_first(world_sim: Sim, me: dict) -> None:
-    up = world_sim.api(FOLLOWINGS, me, vmid=10001)["data"]["list"][0]["mid"]
-    unsigned = world_sim.api(ARC, me, mid=up)
+def test_arc_search_needs_wbi_and_lists_newest_first(module_sim: Sim, me: dict) -> None:
+    up = module_sim.api(FOLLOWINGS, me, vmid=10001)["data"]["list"][0]["mid"]
+    unsigned = module_sim.api(ARC, me, mid=up)
     assert unsigned["code"] == -352 and unsigned["data"]["v_voucher"].startswith("voucher_")
-    body = world_sim.api(ARC, me, **world_sim.signed(mid=up, ps=50))
+    body = module_sim.api(ARC, me, **module_sim.signed(mid=up, ps=50))
     assert body["code"] == 0, body
     data = body["data"]
     vlist = data["list"]["vlist"]
@@ -87,18 +87,18 @@ def test_arc_search_needs_wbi_and_lists_newest_first(world_sim: Sim, me: dict) -
         assert 0 < minutes * 60 + seconds
     assert sum(z["count"] for z in data["list"]["tlist"].values()) == data["page"]["count"]
     # anonymous (device cookie only) works too; an unknown mid is -404
-    assert world_sim.api(ARC, {"buvid3": BUVID3}, **world_sim.signed(mid=up))["code"] == 0
-    assert world_sim.api(ARC, me, **world_sim.signed(mid=1))["code"] == -404
-    assert world_sim.api(ARC, me, **world_sim.signed(mid=10001))["data"]["list"]["vlist"] == []
+    assert module_sim.api(ARC, {"buvid3": BUVID3}, **module_sim.signed(mid=up))["code"] == 0
+    assert module_sim.api(ARC, me, **module_sim.signed(mid=1))["code"] == -404
+    assert module_sim.api(ARC, me, **module_sim.signed(mid=10001))["data"]["list"]["vlist"] == []
 
 
-def test_arc_search_answers_352_through_the_fault_hook(sim: Sim) -> None:
-    me = sim.user(10001)
-    up = sim.api(FOLLOWINGS, me, vmid=10001)["data"]["list"][0]["mid"]
+def test_arc_search_answers_352_through_the_fault_hook(fresh_sim: Sim) -> None:
+    me = fresh_sim.user(10001)
+    up = fresh_sim.api(FOLLOWINGS, me, vmid=10001)["data"]["list"][0]["mid"]
     fault = {"path": ARC, "kind": "code", "code": -352, "count": 1}
-    assert sim.control("/fault", fault).status_code == 200
-    assert sim.api(ARC, me, **sim.signed(mid=up))["code"] == -352
-    assert sim.api(ARC, me, **sim.signed(mid=up))["code"] == 0
+    assert fresh_sim.control("/fault", fault).status_code == 200
+    assert fresh_sim.api(ARC, me, **fresh_sim.signed(mid=up))["code"] == -352
+    assert fresh_sim.api(ARC, me, **fresh_sim.signed(mid=up))["code"] == 0
 
 
 def test_followed_up_upload_as_days_pass_and_are_watched_more() -> None:

@@ -14,19 +14,19 @@ DETAIL = "/x/web-interface/view/detail"
 STATUS_CODE = {"deleted": -404, "hidden": 62002, "review": 62004, "uponly": 62012}
 
 
-def a_video(sim: Sim, *, bgm: bool | None = None, status: str = "ok") -> Video:
-    for v in sim.state.world.cat.videos:
+def a_video(fresh_sim: Sim, *, bgm: bool | None = None, status: str = "ok") -> Video:
+    for v in fresh_sim.state.world.cat.videos:
         if v.status == status and (bgm is None or bool(v.bgm) == bgm):
             return v
     raise AssertionError("no such video")
 
 
-def test_view_shape(world_sim: Sim) -> None:
-    v = a_video(world_sim)
-    body = world_sim.api(VIEW, bvid=v.bvid)
+def test_view_shape(module_sim: Sim) -> None:
+    v = a_video(module_sim)
+    body = module_sim.api(VIEW, bvid=v.bvid)
     assert (body["code"], body["message"], body["ttl"]) == (0, "0", 1)
     data = body["data"]
-    assert data == world_sim.api(VIEW, aid=v.aid)["data"]
+    assert data == module_sim.api(VIEW, aid=v.aid)["data"]
     assert (data["aid"], data["bvid"], data["title"], data["state"]) == (v.aid, v.bvid, v.title, 0)
     assert set(data) >= {"videos", "tid", "tname", "tid_v2", "tname_v2", "copyright", "pic",
                          "pubdate", "ctime", "desc", "duration", "owner", "stat", "dynamic",
@@ -41,25 +41,25 @@ def test_view_shape(world_sim: Sim) -> None:
     assert data["pages"][0]["cid"] == data["cid"] and data["pages"][0]["page"] == 1
 
 
-def test_wbi_view_requires_signature(world_sim: Sim) -> None:
-    v = a_video(world_sim)
+def test_wbi_view_requires_signature(module_sim: Sim) -> None:
+    v = a_video(module_sim)
     for path in ("/x/web-interface/wbi/view", "/x/web-interface/wbi/view/detail"):
-        unsigned = world_sim.get(path, params={"bvid": v.bvid})
+        unsigned = module_sim.get(path, params={"bvid": v.bvid})
         body = unsigned.json()
         assert body["code"] == -352 and body["message"] == "风控校验失败"
         assert unsigned.headers["x-bili-gaia-vvoucher"] == body["data"]["v_voucher"]
-        wrong = world_sim.signed(bvid=v.bvid) | {"w_rid": "0" * 32}
-        assert world_sim.api(path, **wrong)["code"] == -352
-        assert world_sim.api(path, **world_sim.signed(bvid=v.bvid))["code"] == 0
+        wrong = module_sim.signed(bvid=v.bvid) | {"w_rid": "0" * 32}
+        assert module_sim.api(path, **wrong)["code"] == -352
+        assert module_sim.api(path, **module_sim.signed(bvid=v.bvid))["code"] == 0
 
 
-def test_detail_capitalised_members(world_sim: Sim) -> None:
-    v = a_video(world_sim, bgm=True)
-    data = world_sim.api(DETAIL, bvid=v.bvid)["data"]
+def test_detail_capitalised_members(module_sim: Sim) -> None:
+    v = a_video(module_sim, bgm=True)
+    data = module_sim.api(DETAIL, bvid=v.bvid)["data"]
     assert set(data) >= {"View", "Card", "Tags", "Related", "Reply", "participle", "Spec",
                          "hot_share", "elec", "emergency", "view_addit", "guide", "query_tags",
                          "module_ctrl", "replace_recommend"}
-    assert data["View"] == world_sim.api(VIEW, bvid=v.bvid)["data"]
+    assert data["View"] == module_sim.api(VIEW, bvid=v.bvid)["data"]
     card = data["Card"]
     assert card["card"]["mid"] == str(data["View"]["owner"]["mid"])  # a string here
     assert {"following", "archive_count", "follower", "like_num"} <= set(card)
@@ -71,20 +71,20 @@ def test_detail_capitalised_members(world_sim: Sim) -> None:
     assert all(isinstance(w, str) for w in data["participle"])
 
 
-def test_tags_new_and_old(world_sim: Sim) -> None:
-    v = a_video(world_sim, bgm=True)
-    plain = world_sim.api("/x/web-interface/view/detail/tag", bvid=v.bvid)["data"]
+def test_tags_new_and_old(module_sim: Sim) -> None:
+    v = a_video(module_sim, bgm=True)
+    plain = module_sim.api("/x/web-interface/view/detail/tag", bvid=v.bvid)["data"]
     assert isinstance(plain, list) and [t["tag_name"] for t in plain if
                                         t["tag_type"] == "old_channel"] == list(v.tags)
     assert {t["tag_type"] for t in plain} <= {"old_channel", "topic"}
     for tag in plain:
         assert set(tag) == {"tag_id", "tag_name", "music_id", "tag_type", "jump_url"}
         assert isinstance(tag["tag_id"], int) and tag["tag_id"] > 0
-    with_cid = world_sim.api("/x/web-interface/view/detail/tag", bvid=v.bvid, cid=v.cid)["data"]
+    with_cid = module_sim.api("/x/web-interface/view/detail/tag", bvid=v.bvid, cid=v.cid)["data"]
     bgm = with_cid[0]
     assert bgm["tag_type"] == "bgm" and bgm["music_id"].startswith("MA") and bgm["tag_id"] == 0
     assert with_cid[1:] == plain
-    old = world_sim.api("/x/tag/archive/tags", aid=v.aid)["data"]
+    old = module_sim.api("/x/tag/archive/tags", aid=v.aid)["data"]
     assert {t["tag_name"] for t in old} >= set(v.tags)
     assert set(old[0]) >= {"tag_id", "tag_name", "cover", "content", "type", "state", "ctime",
                            "count", "is_atten", "likes", "attribute"}
@@ -92,16 +92,16 @@ def test_tags_new_and_old(world_sim: Sim) -> None:
 
 
 @pytest.mark.parametrize("status", ["deleted", "hidden", "review", "uponly"])
-def test_deleted_and_hidden_videos(world_sim: Sim, status: str) -> None:
-    v = a_video(world_sim, status=status)
+def test_deleted_and_hidden_videos(module_sim: Sim, status: str) -> None:
+    v = a_video(module_sim, status=status)
     code = STATUS_CODE[status]
     for path in (VIEW, DETAIL, "/x/web-interface/archive/related"):
-        body = world_sim.api(path, bvid=v.bvid)
+        body = module_sim.api(path, bvid=v.bvid)
         assert (body["code"], body["data"]) == (code, None)
 
 
-def test_invalid_videos_reach_histories_and_favourites(world_sim: Sim) -> None:
-    world = world_sim.state.world
+def test_invalid_videos_reach_histories_and_favourites(module_sim: Sim) -> None:
+    world = module_sim.state.world
     seen = set()
     for mid in world.specs:
         u = world.user(mid)
@@ -110,19 +110,19 @@ def test_invalid_videos_reach_histories_and_favourites(world_sim: Sim) -> None:
     assert {"deleted", "hidden"} <= seen and len(seen - {"ok"}) >= 3
 
 
-def test_bad_and_unknown_ids(world_sim: Sim) -> None:
-    assert world_sim.api(VIEW)["code"] == -400
-    assert world_sim.api(VIEW, bvid="BV1notvalid!")["code"] == -400
-    assert world_sim.api(VIEW, aid="abc")["code"] == -400
-    assert world_sim.api(VIEW, aid=7)["code"] == -404
-    assert world_sim.api(VIEW, bvid=av2bv(7))["code"] == -404
+def test_bad_and_unknown_ids(module_sim: Sim) -> None:
+    assert module_sim.api(VIEW)["code"] == -400
+    assert module_sim.api(VIEW, bvid="BV1notvalid!")["code"] == -400
+    assert module_sim.api(VIEW, aid="abc")["code"] == -400
+    assert module_sim.api(VIEW, aid=7)["code"] == -404
+    assert module_sim.api(VIEW, bvid=av2bv(7))["code"] == -404
 
 
-def test_related_from_same_topics_and_author(world_sim: Sim) -> None:
-    world = world_sim.state.world
+def test_related_from_same_topics_and_author(module_sim: Sim) -> None:
+    world = module_sim.state.world
     v = max((x for x in world.cat.videos if x.valid), key=lambda x: len(
         world.cat.author_videos[x.author]))
-    data = world_sim.api("/x/web-interface/archive/related", aid=v.aid)["data"]
+    data = module_sim.api("/x/web-interface/archive/related", aid=v.aid)["data"]
     assert isinstance(data, list) and len(data) == 40
     topics = {t for t, _ in v.topics}
     close = 0

@@ -21,14 +21,14 @@ def is_vertical(dim: dict[str, int]) -> bool:
     return (w > h) if dim["rotate"] == 1 else (h > w)
 
 
-def test_hot_list_has_vertical_and_upower_videos_that_view_confirms(world_sim: Sim) -> None:
-    items = popular_all(world_sim)
+def test_hot_list_has_vertical_and_upower_videos_that_view_confirms(module_sim: Sim) -> None:
+    items = popular_all(module_sim)
     assert all({"width", "height", "rotate"} == set(i["dimension"]) for i in items)
     assert all(i["tname"] for i in items)
     vertical = [i for i in items if is_vertical(i["dimension"])]
     assert vertical, "no vertical video among the hot list"
     assert any(i["dimension"]["rotate"] == 1 for i in items), "no rotated video"
-    views = {i["bvid"]: world_sim.api(VIEW, bvid=i["bvid"])["data"] for i in items}
+    views = {i["bvid"]: module_sim.api(VIEW, bvid=i["bvid"])["data"] for i in items}
     upower = [b for b, v in views.items() if v["is_upower_exclusive"] is True]
     assert upower, "no 充电专属 video among the hot list"
     assert len(upower) < len(items) / 5
@@ -41,33 +41,33 @@ def test_hot_list_has_vertical_and_upower_videos_that_view_confirms(world_sim: S
     page = parse.popular({"list": items, "no_more": True})
     assert {v.bvid for v in page.items if v.vertical} == {v["bvid"] for v in vertical}
     assert all(v.upower is None for v in page.items)  # lists do not say 充电专属
-    info = parse.view_detail(world_sim.api(DETAIL, bvid=upower[0])["data"])
+    info = parse.view_detail(module_sim.api(DETAIL, bvid=upower[0])["data"])
     assert info is not None and info.upower is True and info.tname_v2
 
 
-def test_feed_and_other_lists(world_sim: Sim) -> None:
-    me = world_sim.user(10001)
+def test_feed_and_other_lists(module_sim: Sim) -> None:
+    me = module_sim.user(10001)
     feed: list[dict[str, Any]] = []
     for fresh in range(1, 9):
-        data = world_sim.api(FEED, me, **world_sim.signed(ps=30, fresh_idx=fresh))["data"]
+        data = module_sim.api(FEED, me, **module_sim.signed(ps=30, fresh_idx=fresh))["data"]
         feed += [i for i in data["item"] if i["goto"] == "av" and not i["business_info"]]
     # The real feed item has no dimension, zone or 充电专属 flag (§10.2): view says them.
     assert "dimension" not in feed[0] and "tname" not in feed[0]
-    views = [world_sim.api(VIEW, bvid=i["bvid"])["data"] for i in feed]
+    views = [module_sim.api(VIEW, bvid=i["bvid"])["data"] for i in feed]
     assert any(v["is_upower_exclusive"] for v in views), "no 充电专属 video in the feed"
     assert any(is_vertical(v["dimension"]) for v in views), "no vertical video in the feed"
-    related = world_sim.api(RELATED, bvid=feed[0]["bvid"])["data"]
+    related = module_sim.api(RELATED, bvid=feed[0]["bvid"])["data"]
     assert all(r["tname"] and r["tnamev2"] and "dimension" in r for r in related)
     assert {v.tname_v2 for v in parse.related(related)} == {r["tnamev2"] for r in related}
-    ranking = world_sim.api(RANKING, rid=0)["data"]["list"]
+    ranking = module_sim.api(RANKING, rid=0)["data"]["list"]
     assert all(r["tname"] and "dimension" in r for r in ranking)
 
 
-def test_space_uploads_mark_supporters_only(world_sim: Sim) -> None:
-    author = world_sim.state.world.cat.authors[0]
-    data = world_sim.api("/x/space/wbi/arc/search", {"buvid3": "x"},
-                         **world_sim.signed(mid=author.mid, ps=50, pn=1))
+def test_space_uploads_mark_supporters_only(module_sim: Sim) -> None:
+    author = module_sim.state.world.cat.authors[0]
+    data = module_sim.api("/x/space/wbi/arc/search", {"buvid3": "x"},
+                         **module_sim.signed(mid=author.mid, ps=50, pn=1))
     vlist = data["data"]["list"]["vlist"]
-    truth = {v.bvid: v.upower for v in world_sim.state.world.cat.videos}
+    truth = {v.bvid: v.upower for v in module_sim.state.world.cat.videos}
     assert all(item["is_charging_arc"] == truth[item["bvid"]] for item in vlist)
     assert all(v.upower is False for v in uploads(data["data"]).items)

@@ -68,7 +68,7 @@ def test_rotate_command_reencrypts_every_user(redis_url, redis_client):
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    from tests.conftest import ROOT  # noqa: PLC0415
+    from tests.support import ROOT  # noqa: PLC0415
 
     old, new = "o" * 40, "n" * 40
     for mid in (10001, 10002):

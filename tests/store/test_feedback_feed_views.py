@@ -96,7 +96,7 @@ def test_concurrent_rotations_leave_one_working_token_and_logout_removes_it(stor
     import threading  # noqa: PLC0415
 
     from store import Store  # noqa: PLC0415
-    from tests.conftest import TEST_SECRET  # noqa: PLC0415
+    from tests.support import TEST_SECRET  # noqa: PLC0415
 
     mid = 31
     store.feed.token(mid)

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from tests.conftest import missing
+from tests.support import missing
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -10,7 +10,7 @@ import re
 import requests
 
 from store import ModelMeta
-from tests.conftest import ServerThread
+from tests.support import ServerThread
 from tests.web.helpers import log_in
 from web.queue import TaskQueue
 

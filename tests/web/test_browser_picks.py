@@ -16,11 +16,11 @@ import requests
 
 from settings import Settings
 from store import Store
-from tests.conftest import (
+from tests.support import (
     TEST_SECRET,
     ServerThread,
+    kill_worker,
     start_worker,
-    stop_worker,
     wait_for,
 )
 from tests.web.chromium import chromium, watched
@@ -61,7 +61,9 @@ def env(redis_url: str):
         secret_key=TEST_SECRET, redis_url=redis_url, api_base=sim.url, passport_base=sim.url,
         www_base=sim.url, demo=True, http_timeout_s=3.0, refresh_min_interval_s=0.0,
         bilibili_rps=500.0, retry_base_s=0.01, retry_max_total_s=0.5, cooldown_412_min=0.02,
-        cooldown_352_min=0.02, metadata_per_sync=80, tag_fetch_per_pool=10,
+        cooldown_352_min=0.02, tag_fetch_per_pool=10,
+        # The first sync's details only: no chain of backfill runs for the setup to wait out.
+        metadata_per_sync=0,
     )
     store = Store.connect(redis_url, TEST_SECRET)
     worker = start_worker(settings)
@@ -77,7 +79,7 @@ def env(redis_url: str):
         yield shared
     finally:
         web.stop()
-        stop_worker(worker)
+        kill_worker(worker)
         sim.stop()
         doomed = [k for k in store.redis.scan_iter() if not k.startswith(b"_kombu.binding")]
         if doomed:
@@ -305,12 +307,18 @@ def test_progress_bar_moves_while_a_refresh_runs_then_new_picks(page, env):
 
 
 def test_login_expired_banner_with_qr(page, env):
+    # An idle page asks for the status every 30 s: its clock is moved on, not waited for.
+    page.clock.install()
     open_picks(page, env)
     assert env.sim("POST", "/session/expire", json={"mid": env.mid}).ok
     assert env.http is not None
     assert env.http.post(f"{env.web_url}/api/refresh", headers={"X-CSRF-Token": env.csrf},
                          timeout=10).status_code == 202
-    page.locator("#login-view.banner").wait_for(timeout=60000)
+    wait_for(lambda: env.api("/api/status")["state"] == "login_expired", timeout_s=60,
+             what="the refresh to find the login dead")
+    assert page.locator("#login-view.banner").count() == 0  # not before the page asks
+    page.clock.fast_forward(30_000)
+    page.locator("#login-view.banner").wait_for(timeout=10000)
     assert page.locator("#login-title").inner_text() == "B 站登录已失效"
     page.locator("#qr-image[src^='data:image/png']").wait_for()
     assert page.locator("#qr-image").evaluate("i => i.naturalWidth") > 0

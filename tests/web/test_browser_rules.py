@@ -14,7 +14,7 @@ import pytest
 
 from settings import Settings
 from store import Store
-from tests.conftest import TEST_SECRET, ServerThread, start_worker, stop_worker, wait_for
+from tests.support import TEST_SECRET, ServerThread, start_worker, stop_worker, wait_for
 from tests.web.chromium import chromium, watched
 from tests.web.helpers import log_in
 

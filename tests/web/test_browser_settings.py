@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import wait_for
+from tests.support import wait_for
 from tests.web.chromium import chromium, watched
 
 pytestmark = pytest.mark.browser

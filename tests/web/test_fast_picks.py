@@ -8,7 +8,7 @@ import pytest
 
 from launcher.redis_server import free_port
 from store import Store
-from tests.conftest import TEST_SECRET
+from tests.support import TEST_SECRET
 from web.fast_picks import LATEST, PREFETCHED, FastPicks
 
 HEADERS = [("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")]

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from store.feed import Notice
-from tests.conftest import start_worker, stop_worker, wait_for
+from tests.support import start_worker, stop_worker, wait_for
 from tests.web.helpers import log_in
 from tests.web.test_picks_api import PICK
 from tests.worker.receiver import Receiver

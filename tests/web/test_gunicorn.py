@@ -16,7 +16,7 @@ import requests
 
 from launcher.redis_server import free_port
 from settings import Settings
-from tests.conftest import ROOT, settings_env, wait_for
+from tests.support import ROOT, settings_env, wait_for
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from store.crypto import Cipher, DecryptionError
-from tests.conftest import TEST_SECRET, start_worker, stop_worker, wait_for
+from tests.support import TEST_SECRET, start_worker, stop_worker, wait_for
 from tests.web.helpers import log_in
 
 KEY_B = "the-new-secret-after-rotation-0123456789abcdef"

@@ -4,7 +4,7 @@ import base64
 
 import requests
 
-from tests.conftest import start_worker, stop_worker, wait_for
+from tests.support import start_worker, stop_worker, wait_for
 from tests.web.helpers import log_in, redis_values
 
 

@@ -1,4 +1,4 @@
-"""/api/picks, /api/feedback and /api/profile read and write the store as the contract says."""
+"""/api/picks, /api/feedback and /api/profile read and write the store as docs/api.md says."""
 
 import pytest
 import requests

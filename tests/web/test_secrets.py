@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from tests.conftest import start_worker, stop_worker, wait_for
+from tests.support import start_worker, stop_worker, wait_for
 from tests.web.helpers import log_in, redis_values
 from worker.app import create_celery
 

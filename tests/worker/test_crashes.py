@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 
 from store import Store
-from tests.conftest import LEAN, ROOT, log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import (
+    LEAN,
+    ROOT,
+    kill_worker,
+    log_in_directly,
+    start_worker,
+    stop_worker,
+    wait_for,
+)
 from web.queue import TaskQueue
 from worker.context import context_for
 from worker.sync import listing_complete
@@ -51,15 +59,22 @@ def _succeeded(proc: subprocess.Popen, task_id: str) -> bool:
 
 
 @pytest.mark.integration
-def test_ml_worker_killed_mid_training(world, store: Store, tmp_path: Path) -> None:
-    settings, control = world
+def test_ml_worker_killed_mid_training(
+    private_settings, private_sim, store: Store, tmp_path: Path,
+) -> None:
+    settings, control = private_settings, private_sim
     # The step is held past training before the kill: the visibility timeout must outlast
     # that and the lease (settings.py), or the redelivery finds the dead step's lease alive.
     settings = replace(settings, **{**LEAN, **CRASHY, "broker_visibility_timeout_s": 15.0})
     mid = log_in_directly(settings, control, store)
     queue = TaskQueue(settings.redis_url)
+    # One ml worker makes the first picks, then stops between training and saving once
+    # the test arms it: killed right there.
+    marker, armed = tmp_path / "trained", tmp_path / "armed"
     sync = start_worker(settings, "sync_first,sync", beat=True)
-    ml = start_worker(settings, "ml")
+    ml = start_worker(settings, "ml", extra_env={
+        "PYTHONPATH": f"{PAUSE_HOOK}{os.pathsep}{ROOT}", "PAUSE_AFTER_UPDATE": str(marker),
+        "PAUSE_ARMED": str(armed)})
     workers = [sync, ml]
     try:
         queue.refresh_user(mid, store.locks.acquire(mid), first=True)
@@ -69,15 +84,10 @@ def test_ml_worker_killed_mid_training(world, store: Store, tmp_path: Path) -> N
                  and store.pools.scored_complete(mid, store.status.get(mid).picks_date),
                  timeout_s=150, what="the first picks")
         old = store.models.load(mid)
-        assert old is not None
+        assert old is not None and not marker.exists()
         first_refresh = store.status.get(mid).last_refresh
         assert control("POST", "/advance_day", json={"days": 2}).ok  # something to learn
-        # A second ml worker that stops between training and saving: killed right there.
-        stop_worker(ml)
-        marker = tmp_path / "trained"
-        ml = start_worker(settings, "ml", extra_env={
-            "PYTHONPATH": f"{PAUSE_HOOK}{os.pathsep}{ROOT}", "PAUSE_AFTER_UPDATE": str(marker)})
-        workers.append(ml)
+        armed.touch()
         queue.refresh_user(mid, store.locks.acquire(mid))
         wait_for(marker.exists, timeout_s=120, what="the second training")
         task_id = _received(ml, "bilirec.train_user")[-1]
@@ -97,8 +107,7 @@ def test_ml_worker_killed_mid_training(world, store: Store, tmp_path: Path) -> N
         assert not store.locks.held(mid)
     finally:
         for proc in workers:
-            if proc.poll() is None:
-                stop_worker(proc)
+            kill_worker(proc)
 
 
 def _history_truth(settings, mid: int, store: Store) -> list[tuple[str, int]]:
@@ -118,8 +127,10 @@ def _history_truth(settings, mid: int, store: Store) -> list[tuple[str, int]]:
 
 
 @pytest.mark.integration
-def test_sync_worker_killed_mid_sync_resumes_from_the_cursor(world, store: Store) -> None:
-    settings, control = world
+def test_sync_worker_killed_mid_sync_resumes_from_the_cursor(
+    private_settings, private_sim, store: Store,
+) -> None:
+    settings, control = private_settings, private_sim
     settings = replace(settings, **{**LEAN, **CRASHY})
     mid = log_in_directly(settings, control, store)
     # Four history pages answer at once, the fifth hangs: the worker is killed there.

@@ -16,7 +16,7 @@ from celery import Celery
 
 from settings import Settings
 from store import Store, keys
-from tests.conftest import LEAN, ServerThread, start_worker, stop_worker, wait_for
+from tests.support import LEAN, ServerThread, kill_worker, start_worker, wait_for
 from tests.web.helpers import log_in
 from tests.worker.receiver import Received, Receiver
 from tests.worker.test_push import decode_2047
@@ -84,7 +84,7 @@ def env(fast_settings: Settings, store: Store) -> Iterator[Env]:
         yield env
     finally:
         if env.worker is not None:
-            stop_worker(env.worker)
+            kill_worker(env.worker)
         web.stop()
         sim.stop()
         context_for.cache_clear()

@@ -11,7 +11,7 @@ import pytest
 from bilibili import errors
 from bilibili.ids import bv_to_av
 from store import Store, keys
-from tests.conftest import log_in_directly
+from tests.support import log_in_directly
 from worker import delivery
 from worker.context import context_for
 
@@ -20,8 +20,8 @@ DEL = "/x/v2/history/toview/del"
 DAY = "2026-12-01"
 
 
-def setup(world, store: Store, mid: int, count: int = 3):
-    settings, control = world
+def setup(private_settings, private_sim, store: Store, mid: int, count: int = 3):
+    settings, control = private_settings, private_sim
     log_in_directly(settings, control, store, mid)
     future = control("GET", f"/truth/{mid}?k=20").json()["future"]
     picks = [{"bvid": b, "title": f"视频{i}", "rating": 90 - i, "author": {"name": "UP"}}
@@ -40,8 +40,10 @@ def calls(control, path: str) -> int:
     return control("GET", "/counters").json()["by_path"].get(path, 0)
 
 
-def test_deleted_video_is_skipped_and_a_delivery_costs_one_request_per_write(world, store):
-    ctx, control, picks = setup(world, store, 10001)
+def test_deleted_video_is_skipped_and_a_delivery_costs_one_request_per_write(
+    private_settings, private_sim, store,
+):
+    ctx, control, picks = setup(private_settings, private_sim, store, 10001)
     control("POST", "/fault", json={"path": ADD, "kind": "code", "code": 90003, "count": 1})
     report = delivery.deliver(ctx, 10001, DAY)
     assert report.error is None and report.added == picks[1:4]
@@ -62,8 +64,10 @@ def test_deleted_video_is_skipped_and_a_delivery_costs_one_request_per_write(wor
     assert total == 1 + 3 + 3
 
 
-def test_full_list_csrf_and_transient_errors_stop_without_retry(world, store):
-    ctx, control, picks = setup(world, store, 10002)
+def test_full_list_csrf_and_transient_errors_stop_without_retry(
+    private_settings, private_sim, store,
+):
+    ctx, control, picks = setup(private_settings, private_sim, store, 10002)
     control("POST", "/fault", json={"path": ADD, "kind": "code", "code": 90001, "count": 1})
     report = delivery.deliver(ctx, 10002, DAY)
     assert report.added == [] and "已满" in store.toview.error(10002)
@@ -93,11 +97,11 @@ def test_full_list_csrf_and_transient_errors_stop_without_retry(world, store):
     {"kind": "code", "code": -352}, {"kind": "code", "code": -412},
     {"kind": "http", "status": 412}, {"kind": "code", "code": -500}])
 def test_a_refused_add_is_not_recorded_so_the_users_own_entry_is_never_taken(
-        world, store, fault):
+        private_settings, private_sim, store, fault):
     """Risk control (-352, -412, HTTP 412) and any other code refuse an add for certain:
     no record of it may stay, or the next day's clean-up deletes the user's own entry of
     that video once they add it themselves."""
-    ctx, control, picks = setup(world, store, 10004, count=1)
+    ctx, control, picks = setup(private_settings, private_sim, store, 10004, count=1)
     control("POST", "/fault", json={"path": ADD, "count": 1, **fault})
     report = delivery.deliver(ctx, 10004, DAY)
     assert report.error == delivery.BUSY and calls(control, ADD) == 1
@@ -118,8 +122,8 @@ def test_a_cooldown_counts_as_refused_and_a_lost_answer_does_not():
     assert not delivery.refused(errors.error_for_http(502))
 
 
-def test_not_logged_in_refreshes_once_then_goes_on(world, store):
-    ctx, control, picks = setup(world, store, 10003)
+def test_not_logged_in_refreshes_once_then_goes_on(private_settings, private_sim, store):
+    ctx, control, picks = setup(private_settings, private_sim, store, 10003)
     control("POST", "/fault", json={"path": ADD, "kind": "code", "code": -101, "count": 1})
     report = delivery.deliver(ctx, 10003, DAY)
     assert report.added == picks[:3] and report.error is None

@@ -22,7 +22,7 @@ from celery import Celery
 from bilibili.cookie_refresh import CookieRefresher
 from bilibili.http import Hosts, Transport
 from store import Store, keys
-from tests.conftest import ServerThread, log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import ServerThread, log_in_directly, start_worker, stop_worker, wait_for
 from tests.worker.test_delivery_errors import DAY, listed, setup
 from web.queue import TaskQueue
 from worker import delivery
@@ -33,7 +33,7 @@ CONFIRM = "/x/passport-login/web/confirm/refresh"
 
 
 @pytest.fixture
-def web_of(world) -> Iterator:
+def web_of(private_settings, private_sim) -> Iterator:
     from web import create_app  # noqa: PLC0415
 
     servers: list[ServerThread] = []
@@ -72,10 +72,12 @@ def user_keys(store: Store, mid: int) -> list[bytes]:
 
 
 @pytest.mark.integration
-def test_logout_during_delivery_leaves_nothing_behind(world, store, web_of):
-    settings, control = world
+def test_logout_during_delivery_leaves_nothing_behind(
+    private_settings, private_sim, store, web_of,
+):
+    settings, control = private_settings, private_sim
     mid = 10001
-    setup(world, store, mid, count=3)
+    setup(private_settings, private_sim, store, mid, count=3)
     own = listed(control, mid)
     web = web_of(settings)
     # The delivery's list read is held 2 s: the logout comes while it runs, before any
@@ -97,10 +99,12 @@ def test_logout_during_delivery_leaves_nothing_behind(world, store, web_of):
 
 
 @pytest.mark.integration
-def test_a_new_login_during_logout_is_not_logged_out(world, store, web_of):
-    settings, control = world
+def test_a_new_login_during_logout_is_not_logged_out(
+    private_settings, private_sim, store, web_of,
+):
+    settings, control = private_settings, private_sim
     mid = 10002
-    ctx, _, _ = setup(world, store, mid, count=3)
+    ctx, _, _ = setup(private_settings, private_sim, store, mid, count=3)
     own = listed(control, mid)
     ours = delivery.deliver(ctx, mid, DAY).added
     assert len(ours) == 3
@@ -127,8 +131,10 @@ def test_a_new_login_during_logout_is_not_logged_out(world, store, web_of):
 
 
 @pytest.mark.integration
-def test_worker_killed_before_confirm_keeps_the_new_login(world, store):
-    settings, control = world
+def test_worker_killed_before_confirm_keeps_the_new_login(
+    private_settings, private_sim, store,
+):
+    settings, control = private_settings, private_sim
     # A long HTTP timeout: the worker is still waiting for confirm/refresh when killed.
     settings = replace(settings, http_timeout_s=30.0, first_sync_metadata=0,
                        metadata_per_sync=0)
@@ -158,12 +164,14 @@ def test_worker_killed_before_confirm_keeps_the_new_login(world, store):
     assert alive_at_bilibili(settings, fresh.cookies)
 
 
-def test_a_logout_that_cannot_be_queued_answers_503_and_changes_nothing(world, store):
+def test_a_logout_that_cannot_be_queued_answers_503_and_changes_nothing(
+    private_settings, private_sim, store,
+):
     """The broker refuses the logout task: the user stays logged in, nothing half-done
     (before: logged out here, data kept under a mark nothing would ever finish)."""
     from web import create_app  # noqa: PLC0415
 
-    settings, control = world
+    settings, control = private_settings, private_sim
     mid = log_in_directly(settings, control, store, 10004)
     store.toview.record_added(mid, 170001, "BV17x411w7KC", DAY)  # something to take back
     app = create_app(settings)
@@ -184,8 +192,10 @@ def test_a_logout_that_cannot_be_queued_answers_503_and_changes_nothing(world, s
     assert [a.aid for a in store.toview.added(mid)] == [170001]
 
 
-def test_unreadable_credentials_do_not_stop_a_logout(world, store, web_of):
-    settings, control = world
+def test_unreadable_credentials_do_not_stop_a_logout(
+    private_settings, private_sim, store, web_of,
+):
+    settings, control = private_settings, private_sim
     mid = log_in_directly(settings, control, store, 10005)
     # Decrypts, but is no stored login (a StoredValueError, not a DecryptionError).
     store.redis.set(keys.credentials(mid), store.credentials._cipher.encrypt(b"[1, 2"))
@@ -227,13 +237,15 @@ class HeldReceiver:
 
 
 @pytest.mark.integration
-def test_logout_while_the_morning_message_is_sent_leaves_nothing(world, store, web_of):
+def test_logout_while_the_morning_message_is_sent_leaves_nothing(
+    private_settings, private_sim, store, web_of,
+):
     from store.push import PushTarget  # noqa: PLC0415
 
-    settings, control = world
+    settings = private_settings
     settings = replace(settings, push_timeout_s=20.0, push_allow_private=True)
     mid = 10003
-    setup(world, store, mid)
+    setup(private_settings, private_sim, store, mid)
     store.toview.save_settings(mid, enabled=False)
     receiver = HeldReceiver()
     store.push.save(mid, PushTarget("json", f"{receiver.url}/hook", "http://127.0.0.1/"))
@@ -253,13 +265,15 @@ def test_logout_while_the_morning_message_is_sent_leaves_nothing(world, store, w
     assert not user_keys(store, mid)  # before: the push result and the day sent stayed
 
 
-def test_a_rotation_during_a_pending_logout_updates_its_snapshot(world, store):
+def test_a_rotation_during_a_pending_logout_updates_its_snapshot(
+    private_settings, private_sim, store,
+):
     """A refresh step already running when logout began may rotate the cookies: the
     logout's snapshot follows, or its removals would go out with a spent login."""
     from worker.context import context_for  # noqa: PLC0415
     from worker.cookies import load_credentials, revive  # noqa: PLC0415
 
-    settings, control = world
+    settings, control = private_settings, private_sim
     mid = log_in_directly(settings, control, store, 10005)
     token = store.begin_leaving(mid)
     ctx = context_for(settings)

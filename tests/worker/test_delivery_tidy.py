@@ -15,9 +15,11 @@ def _to_yesterday(store, mid: int) -> None:
         store.toview.record_added(mid, a.aid, a.bvid, "2026-11-30", at=a.added_at)
 
 
-def test_clean_up_removes_watched_entries_of_ours_and_keeps_favourited(world, store):
+def test_clean_up_removes_watched_entries_of_ours_and_keeps_favourited(
+    private_settings, private_sim, store,
+):
     mid = 10001
-    ctx, control, picks = setup(world, store, mid, count=3)
+    ctx, control, picks = setup(private_settings, private_sim, store, mid, count=3)
     own = listed(control, mid)
     first = delivery.deliver(ctx, mid, DAY).added
     assert len(first) == 3
@@ -45,9 +47,11 @@ def test_clean_up_removes_watched_entries_of_ours_and_keeps_favourited(world, st
     assert store.toview.added(mid) == []
 
 
-def test_undo_leaves_a_favourited_entry_of_ours(world, store):
+def test_undo_leaves_a_favourited_entry_of_ours(
+    private_settings, private_sim, store,
+):
     mid = 10002
-    ctx, control, picks = setup(world, store, mid, count=2)
+    ctx, control, picks = setup(private_settings, private_sim, store, mid, count=2)
     own = listed(control, mid)
     added = delivery.deliver(ctx, mid, DAY).added
     assert control("POST", f"/user/{mid}/favourite", json={"bvid": added[0]}).ok

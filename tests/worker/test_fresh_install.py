@@ -21,7 +21,7 @@ import requests
 
 from settings import Settings
 from store import Store
-from tests.conftest import ROOT, ServerThread, settings_env, stop_worker, wait_for
+from tests.support import ROOT, ServerThread, settings_env, stop_worker, wait_for
 from tests.web.helpers import log_in
 
 USERS = 8

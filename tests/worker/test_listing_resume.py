@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from store import Store
-from tests.conftest import log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import kill_worker, log_in_directly, start_worker, wait_for
 from web.queue import TaskQueue
 from worker.sync import LISTING_MESSAGE, listing_complete
 
@@ -17,8 +17,10 @@ HISTORY = "/x/web-interface/history/cursor"
 
 
 @pytest.mark.integration
-def test_interrupted_first_listing_publishes_nothing_and_resumes(world, store: Store) -> None:
-    settings, control = world
+def test_interrupted_first_listing_publishes_nothing_and_resumes(
+    private_settings, private_sim, store: Store,
+) -> None:
+    settings, control = private_settings, private_sim
     settings = replace(settings, retry_delays_s=(6, 6, 6), first_sync_metadata=10,
                        metadata_per_sync=0, first_user_tag_fetch=5, tag_fetch_per_pool=5)
     mid = log_in_directly(settings, control, store, 10001)
@@ -44,7 +46,7 @@ def test_interrupted_first_listing_publishes_nothing_and_resumes(world, store: S
         assert control("POST", "/counters/reset").ok
         wait_for(lambda: store.picks.latest_date(mid), timeout_s=120, what="the first picks")
     finally:
-        stop_worker(worker)
+        kill_worker(worker)  # the backfill run the first picks queued is not waited for
     # The retry asked once at the top (nothing new), then only for the pages not yet read:
     # 606 entries make 21 pages and the empty one that ends the list; 5 were read. The
     # backfill refresh queued with the first picks may have asked the top once more.

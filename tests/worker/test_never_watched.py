@@ -1,7 +1,7 @@
 """Nothing the user watched, favourited, liked or coined is ever picked: on the first
 picks, a simulated day later and three days later. Ten simulated users with long
-histories (500–1,000 items) whose watched videos do reach the candidate pools, through a
-real Celery worker against the simulator over real HTTP."""
+histories (500–1,000 items) whose watched videos do reach the candidate pools, through real
+Celery workers (sync and ml) against the simulator over real HTTP."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import requests
 from settings import Settings
 from simulator.world import World
 from store import Store
-from tests.conftest import ServerThread, log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import ServerThread, kill_worker, log_in_directly, start_worker, wait_for
 from web.queue import TaskQueue
 from worker.candidates import refresh_hot
 from worker.context import context_for
@@ -86,7 +86,9 @@ def test_no_pick_was_ever_watched(ten_users, store: Store) -> None:
         log_in_directly(settings, control, store, mid)
     queue = TaskQueue(settings.redis_url)
     ctx = context_for(settings)
-    worker = start_worker(settings)
+    # A sync worker and an ml worker, as deployed: one user's sync runs while another's
+    # model trains.
+    workers = [start_worker(settings, "sync_first,sync"), start_worker(settings, "ml")]
     try:
         for day, step in ((0, 0), (1, 1), (3, 2)):
             if step:
@@ -107,6 +109,7 @@ def test_no_pick_was_ever_watched(ten_users, store: Store) -> None:
                 assert len(picks) >= 20
                 assert not set(picks) & touched, (day, mid, set(picks) & touched)
     finally:
-        stop_worker(worker)
+        for worker in workers:
+            kill_worker(worker)
         context_for.cache_clear()
     print(f"\n10 users, first picks + 1 day + 3 days: {time.monotonic() - started:.0f} s")

@@ -27,7 +27,7 @@ from markdown_it import MarkdownIt
 
 from store.push import PushTarget
 from store.push_address import address_problem, url_address_problem
-from tests.conftest import wait_for
+from tests.support import wait_for
 from tests.web.helpers import redis_values
 from tests.worker.receiver import Receiver, Trickler
 from worker import push, push_http

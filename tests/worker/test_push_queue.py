@@ -13,7 +13,7 @@ from launcher.procfile import read_procfile
 from settings import Settings
 from store import Store
 from store.push import PushTarget
-from tests.conftest import log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import log_in_directly, start_worker, stop_worker, wait_for
 from tests.worker.receiver import Trickler
 from worker.app import SYNC_FIRST_QUEUE, create_celery
 

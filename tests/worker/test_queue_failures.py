@@ -13,7 +13,7 @@ import pytest
 
 from settings import Settings
 from store import Store, UserProfile
-from tests.conftest import log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import log_in_directly, start_worker, stop_worker, wait_for
 from web.queue import TaskQueue
 from worker.app import create_celery
 from worker.tasks import NOT_ALLOWED, QUEUE_RETRY_S
@@ -49,8 +49,10 @@ def test_retry_tick_with_the_broker_down_keeps_the_wait(settings: Settings, stor
 
 
 @pytest.mark.integration
-def test_a_mid_taken_off_the_allow_list_is_not_refreshed(world, store: Store):
-    settings, control = world
+def test_a_mid_taken_off_the_allow_list_is_not_refreshed(
+    private_settings, private_sim, store: Store,
+):
+    settings, control = private_settings, private_sim
     mid = log_in_directly(settings, control, store, 10001)
     other = log_in_directly(settings, control, store, 10002)
     # The operator narrows the list after both logged in.

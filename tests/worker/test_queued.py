@@ -11,7 +11,7 @@ import pytest
 from bilibili.client import BiliClient
 from bilibili.http import Hosts, Transport
 from store import Store
-from tests.conftest import LEAN, log_in_directly, start_worker, stop_worker
+from tests.support import LEAN, kill_worker, log_in_directly, start_worker
 from tests.worker.test_follows import _calls, _refresh
 from web.queue import TaskQueue
 
@@ -19,8 +19,10 @@ TOVIEW = "/x/v2/history/toview"
 
 
 @pytest.mark.integration
-def test_own_watch_later_entries_are_signals_and_never_picked(world, store: Store) -> None:
-    settings, control = world
+def test_own_watch_later_entries_are_signals_and_never_picked(
+    private_settings, private_sim, store: Store,
+) -> None:
+    settings, control = private_settings, private_sim
     # No video details: no backfill runs, so each refresh below is one sync.
     settings = replace(settings, **{**LEAN, "first_sync_metadata": 0, "metadata_per_sync": 0})
     mid = log_in_directly(settings, control, store)
@@ -58,7 +60,7 @@ def test_own_watch_later_entries_are_signals_and_never_picked(world, store: Stor
         _refresh(store, queue, mid)
         assert best[0] not in store.queued.bvids(mid) and best[1] in store.queued.bvids(mid)
     finally:
-        stop_worker(proc)
+        kill_worker(proc)
 
 
 def _aid(bvid: str) -> int:

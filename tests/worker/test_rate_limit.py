@@ -4,15 +4,15 @@ the simulator, no 5 s window holds more than rate × 5 s + the bucket's burst.""
 from dataclasses import replace
 
 from store import VideoRecord
-from tests.conftest import log_in_directly, start_worker, wait_for
+from tests.support import log_in_directly, start_worker, wait_for
 from worker.gate import BURST
 
 RPS = 4.0
 WINDOW_S = 5.0
 
 
-def test_two_workers_respect_the_shared_rate(world, store):
-    settings, control = world
+def test_two_workers_respect_the_shared_rate(private_settings, private_sim, store):
+    settings, control = private_settings, private_sim
     settings = replace(settings, bilibili_rps=RPS)
     mids = [log_in_directly(settings, control, store, mid) for mid in (10001, 10002)]
     store.pools.put_hot("hot", [VideoRecord("BV1xx411c7mD")])  # users' syncs only

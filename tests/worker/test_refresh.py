@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.conftest import wait_for
+from tests.support import wait_for
 from tests.web.helpers import log_in
 
 BVID = re.compile(r"BV1[1-9A-HJ-NP-Za-km-z]{9}")
@@ -77,7 +77,7 @@ def test_dead_login_marks_user_expired_and_keeps_data(web, sim, store, celery_wo
 
 @pytest.mark.integration
 def test_ready_holds_while_details_are_backfilled_and_refreshed(web, sim, store, celery_worker):
-    """CONTRACT: ``ready`` means picks exist, even while older videos' details are still
+    """docs/api.md: ``ready`` means picks exist, even while older videos' details are still
     being fetched. Every status seen after the first picks — the backfill runs that
     follow them, then a manual refresh — says ready, and the picks stay readable."""
     http, session = log_in(web.url, sim)

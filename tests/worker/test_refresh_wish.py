@@ -12,17 +12,19 @@ import pytest
 
 from settings import Settings
 from store import Store
-from tests.conftest import ServerThread, start_worker, stop_worker, wait_for
+from tests.support import ServerThread, start_worker, stop_worker, wait_for
 from tests.web.helpers import log_in
 
 DETAIL = "/x/web-interface/wbi/view/detail"
 
 
 @pytest.fixture
-def backfilling(world, store: Store) -> Iterator[tuple[Settings, object, ServerThread]]:
+def backfilling(
+    private_settings, private_sim, store: Store,
+) -> Iterator[tuple[Settings, object, ServerThread]]:
     from web import create_app  # noqa: PLC0415
 
-    settings, control = world
+    settings, control = private_settings, private_sim
     # Three details per run: a long history keeps a backfill run going after every one.
     settings = replace(settings, first_sync_metadata=3, metadata_per_sync=3,
                        hot_pool_cap=40, user_pool_cap=60, ranking_rids=(0,), related_seeds=1,

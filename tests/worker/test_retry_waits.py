@@ -6,7 +6,7 @@ import time
 from dataclasses import replace
 
 from store import Store, keys
-from tests.conftest import log_in_directly
+from tests.support import log_in_directly
 from worker.context import context_for
 from worker.lease import Lease
 from worker.tasks import _refresh

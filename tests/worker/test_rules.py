@@ -13,7 +13,7 @@ import requests
 
 from store import VideoRecord
 from store.rules import Rules, parse_rules
-from tests.conftest import start_worker, stop_worker, wait_for
+from tests.support import start_worker, stop_worker, wait_for
 from tests.web.helpers import log_in
 from worker.convert import merge_events
 from worker.dislikes import factor
@@ -251,7 +251,7 @@ def test_rules_cost_no_bilibili_request_a_day(redis_client, fast_settings, store
 
 def _requests_per_day(redis_client, fast_settings, store, rules: Rules | None) -> list[int]:
     from simulator.app import create_app  # noqa: PLC0415
-    from tests.conftest import (  # noqa: PLC0415
+    from tests.support import (  # noqa: PLC0415
         _KEEP_PREFIXES,
         LEAN,
         ServerThread,

@@ -5,15 +5,15 @@ from dataclasses import replace
 import pytest
 
 from store import Store
-from tests.conftest import log_in_directly
+from tests.support import log_in_directly
 from worker.context import context_for
 from worker.refresh import sync_user
 from worker.sync import listing_complete
 
 
 @pytest.fixture
-def synced(world, store: Store):
-    settings, control = world
+def synced(private_settings, private_sim, store: Store):
+    settings, control = private_settings, private_sim
     mid = log_in_directly(settings, control, store)
     return settings, control, mid
 
@@ -158,8 +158,8 @@ def test_cookie_refresh_when_bilibili_asks(synced, store):
     assert sync_user(context_for(settings), mid).new_events > 0
 
 
-def test_hidden_likes_and_coins_are_an_empty_source(world, store):
-    settings, control = world
+def test_hidden_likes_and_coins_are_an_empty_source(private_settings, private_sim, store):
+    settings, control = private_settings, private_sim
     mid = log_in_directly(settings, control, store, 10005)  # hides likes and coins (53013)
     report = sync_user(context_for(settings), mid)
     kinds = {e.kind for e in store.events.all(mid)}

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.conftest import log_in_directly, start_worker, stop_worker, wait_for
+from tests.support import log_in_directly, start_worker, stop_worker, wait_for
 from worker.app import create_celery
 
 

@@ -6,7 +6,7 @@ and few picks repeated from the 7 days before."""
 import datetime as dt
 
 from bench.week import simulate_days, week_context
-from tests.conftest import log_in_directly
+from tests.support import log_in_directly
 from worker.context import context_for
 
 MIDS = [10001, 10002, 10003]
@@ -14,8 +14,8 @@ DAYS = 7
 MAX_REPEAT_SHARE = 0.15
 
 
-def test_a_week_of_picks_stays_fresh_and_best_first(world, store):
-    settings, control = world
+def test_a_week_of_picks_stays_fresh_and_best_first(private_settings, private_sim, store):
+    settings, control = private_settings, private_sim
     ctx, clock = week_context(context_for(settings), control)
     first_day = clock().date()
     for mid in MIDS:

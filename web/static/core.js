@@ -1,5 +1,5 @@
 "use strict";
-// Helpers shared by the page's scripts: the JSON API of CONTRACT.md and small formatters.
+// Helpers shared by the page's scripts: the JSON API of docs/api.md and small formatters.
 window.bilirec = (function () {
   const $ = (id) => document.getElementById(id);
   const shared = { csrf: "" };
