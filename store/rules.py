@@ -1,4 +1,4 @@
-"""Each user's filter rules (CONTRACT ``rules``): blocked UP主, title words, tags, zones,
+"""Each user's filter rules (docs/api.md ``rules``): blocked UP主, title words, tags, zones,
 a duration range, hide vertical / 充电专属, a minimum like rate. One JSON document under
 the user's prefix (logout deletes it with the rest); ``parse_rules`` is the one check of a
 rule set, so what is stored is always valid.

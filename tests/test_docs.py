@@ -110,7 +110,7 @@ def settings_read() -> set[str]:
     source = read(ROOT / "settings.py")
     names = {f"BILIREC_{n}" for n in re.findall(r"reader\.\w+\(\s*\"([A-Z0-9_]+)\"", source)}
     secrets = set(re.findall(r"\"(BILIREC_[A-Z0-9_]+)\"", source))
-    names |= secrets | {f"{name}_FILE" for name in secrets}
+    names |= secrets | {f"{name}_FILE" for name in secrets if not name.endswith("_FILE")}
     names |= {f"BILIREC_{name}" for name in settings_module.RETIRED}
     names |= set(Settings(secret_key="x" * 40).to_env())
     return names

@@ -63,7 +63,7 @@ def render_picks(doc: dict[str, Any], feedback: dict[str, str]) -> bytes:
 
 
 def whole_seconds(stamp: Any) -> Any:
-    """CONTRACT's time form (whole seconds, with the offset) for a stored time, however
+    """The API's time form (docs/api.md) (whole seconds, with the offset) for a stored time, however
     precise its writer made it (picks written before this release carry milliseconds)."""
     if not isinstance(stamp, str):
         return stamp

@@ -159,7 +159,7 @@ def healthz():
 
 
 def _iso(ts: float, tz: dt.tzinfo) -> str:
-    """CONTRACT's times: whole seconds, with the offset."""
+    """The API's times (docs/api.md): whole seconds, with the offset."""
     return dt.datetime.fromtimestamp(int(ts), tz).isoformat(timespec="seconds")
 
 

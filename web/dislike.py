@@ -1,4 +1,4 @@
-"""不感兴趣 with a reason (CONTRACT ``POST /api/feedback`` ``reason``): each reason changes
+"""不感兴趣 with a reason (docs/api.md ``POST /api/feedback`` ``reason``): each reason changes
 what it says and nothing else.
 
 - ``author``: the UP主 joins ``rules.authors`` (a rule: re-scored at once);

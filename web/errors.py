@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 class ApiError(Exception):
     """An answer other than success. ``reason`` is a machine-readable word next to the
-    message (CONTRACT: 403 ``not_allowed``); ``retry_after`` (seconds) becomes the
+    message (docs/api.md: 403 ``not_allowed``); ``retry_after`` (seconds) becomes the
     ``Retry-After`` header of a 429 or 503."""
 
     def __init__(self, status: int, message: str, *, reason: str | None = None,

@@ -1,4 +1,4 @@
-"""Answers exactly as CONTRACT.md allows them (issue 15, item 10): times to the whole
+"""Answers exactly as docs/api.md allows them (issue 15, item 10): times to the whole
 second with the offset, 503 (never 500) when the task queue is down, the refused-account
 403's shape, and Retry-After on bilibili's risk control at login."""
 

@@ -78,7 +78,7 @@ def test_profile_before_and_after_a_model(web, sim, store):
         "tags": [], "authors": [], "events": 0, "model": None
     }
     mid = session["mid"]
-    # Trained at a fraction of a second: the answer still gives whole seconds (CONTRACT).
+    # Trained at a fraction of a second: the answer still gives whole seconds (docs/api.md).
     store.models.save(mid, b"w", ModelMeta(1764280800.625, 0.75, 1, 3, 3))
     store.models.save_profile(mid, {"tags": [{"name": "原神", "weight": 0.9, "count": 4}],
                                     "authors": [{"mid": 5, "name": "UP", "weight": 0.5}]})

@@ -1,4 +1,4 @@
-"""A refresh asked for while another runs (CONTRACT: 202 with the running one's state, no
+"""A refresh asked for while another runs (docs/api.md: 202 with the running one's state, no
 second one queued) must still see what the user watched before asking. Here a detail
 backfill has listed the history and is fetching video details when the user watches some
 of today's picks and presses 刷新推荐: the next picks must not hold any of them."""
@@ -71,7 +71,7 @@ def test_a_refresh_asked_during_a_backfill_sees_what_was_watched(backfilling, st
     headers = {"X-CSRF-Token": session["csrf_token"]}
     answer = http.post(f"{web.url}/api/refresh", headers=headers, timeout=10)
     assert answer.status_code == 202 and answer.json()["state"] == "ready"
-    assert store.locks.held(mid)  # coalesced into the running refresh, as CONTRACT says
+    assert store.locks.held(mid)  # coalesced into the running refresh, as docs/api.md says
 
     def next_picks() -> dict | None:
         doc = _picks(http, web)

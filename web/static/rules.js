@@ -1,7 +1,7 @@
 "use strict";
 // 我的规则: blocked UP主, title words, tags and zones as removable chips; the duration
 // range, the minimum like rate and two switches. Every change saves the whole rule set
-// (CONTRACT: rules replaces it); the worker then re-scores from the stored pools, and the
+// (docs/api.md: rules replaces it); the worker then re-scores from the stored pools, and the
 // page's status poll brings the new picks (the "bilirec:rescore" event hurries it).
 window.bilirecRules = (function () {
   const { $, api, el, showError, errorOf } = window.bilirec;
