@@ -15,12 +15,9 @@ countdowns: the wait is recorded in the store and beat's retry tick requeues the
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
-from collections.abc import Iterator
 
-import redis
 from celery import shared_task
 
 from bilibili import errors
@@ -28,7 +25,16 @@ from worker import lease
 from worker.app import ML_QUEUE, SYNC_FIRST_QUEUE, SYNC_QUEUE
 from worker.candidates import refresh_hot as refresh_hot_pools
 from worker.candidates import tag_hot as tag_hot_pools
-from worker.context import Context, context_for
+from worker.chain import (
+    allowed,
+    finish,
+    guarded,
+    idle_state,
+    retry_later,
+    still_wanted,
+    task_context,
+)
+from worker.context import Context
 from worker.cookies import mark_login_expired
 from worker.filters import short_message
 from worker.hot_tags import Deferred, first_picks_first, scored_before_tags
@@ -41,86 +47,11 @@ log = logging.getLogger(__name__)
 # A refresh that could not be queued (broker down) waits this long in the store, without
 # the lock, for beat's retry tick to send it again.
 QUEUE_RETRY_S = 60.0
-NOT_ALLOWED = "该账号不在本站允许的名单中，已停止刷新"
 # Listings again for refreshes asked meanwhile before a chain publishes anyway (pressing
 # 刷新推荐 again and again must not hold picks back for ever).
 MAX_RELISTS = 3
 TAG_CLAIM_S = 3600.0
 TAG_DEFER_S, MAX_TAG_DEFERRALS = 10, 90  # the tag pass giving way to first picks
-
-
-def _ctx(task) -> Context:  # noqa: ANN001 - a bound Celery task
-    return context_for(task.app.conf.bilirec_settings)
-
-
-def _finish(ctx: Context, mid: int, token: str, state: str, message: str, **kw) -> None:
-    """End a refresh: final state, and the lock freed for the next one."""
-    ctx.store.status.set(mid, state, progress=1.0 if state == "ready" else 0.0,
-                         message=message, **kw)
-    ctx.store.locks.release(mid, token)
-
-
-def _still_wanted(ctx: Context, mid: int, token: str) -> bool:
-    """False (lock freed) once the user logged out or their login expired, and False when
-    another refresh holds the lock now. After a logout mid-step, whatever the step wrote
-    since is deleted again."""
-    if not allowed(ctx, mid):
-        ctx.store.locks.release(mid, token)
-        return False
-    if not ctx.store.users.is_active(mid):
-        if ctx.store.users.get(mid) is None:
-            ctx.store.forget_user(mid)
-        ctx.store.locks.release(mid, token)
-        return False
-    if not ctx.store.locks.hold(mid, token, ctx.settings.refresh_lease_s):
-        log.info("user %s: a newer refresh holds the lock; this one stops", mid)
-        return False
-    return True
-
-
-def _retry_later(ctx: Context, mid: int, token: str, *, delay_s: float, attempt: int,
-                 why: str) -> None:
-    """Wait in the store, not in the broker: beat requeues the sync step when it is due."""
-    ctx.store.locks.hold(mid, token, delay_s + ctx.settings.refresh_lock_ttl_s)
-    ctx.store.status.set(mid, "queued", message=_waiting(ctx, mid, why))
-    ctx.store.retries.schedule(mid, token, delay_s=delay_s, attempt=attempt)
-
-
-@contextlib.contextmanager
-def _guarded(task, ctx: Context, mid: int, token: str,  # noqa: ANN001 - a bound task
-             attempt: int = 0) -> Iterator[lease.Lease | None]:
-    """A step under its lease (``None``: a duplicate delivery, do nothing). A bug or an
-    unexpected failure ends the refresh cleanly (lock freed, state said); Redis going
-    away mid-step retries it once Redis is back."""
-    settings = ctx.settings
-    try:
-        with lease.running(ctx.store, mid, token, lease_s=settings.refresh_lease_s,
-                           task_id=task.request.id or "",
-                           keep_s=2 * settings.broker_visibility_timeout_s) as held:
-            yield held
-    except redis.RedisError:
-        log.warning("user %s: Redis unavailable mid-refresh; waiting for it", mid)
-        # Not past half the visibility timeout, when the broker would deliver it again.
-        if not lease.redis_back(ctx.store, min(lease.REDIS_WAIT_S,
-                                               settings.broker_visibility_timeout_s / 2)):
-            raise  # not acked either, so the broker delivers the step again
-        _retry_later(ctx, mid, token, delay_s=0, attempt=attempt,
-                     why="存储连接中断，稍后自动继续")
-    except Exception:
-        log.exception("user %s: refresh step failed", mid)
-        _finish(ctx, mid, token, idle_state(ctx, mid), "生成推荐时出错，下次刷新会再试")
-
-
-def allowed(ctx: Context, mid: int) -> bool:
-    """BILIREC_ALLOWED_MIDS, asked at every refresh, not only at login: a mid taken off
-    the list stops being refreshed (kept like an expired login, until it logs out)."""
-    if ctx.settings.mid_allowed(mid):
-        return True
-    if ctx.store.users.is_active(mid):
-        log.warning("user %s: not in BILIREC_ALLOWED_MIDS any more; refreshes stop", mid)
-        ctx.store.users.deactivate(mid)
-        ctx.store.status.set(mid, "error", message=NOT_ALLOWED)
-    return False
 
 
 def send_refresh(ctx: Context, mid: int, token: str, *, queue: str = SYNC_QUEUE,
@@ -139,19 +70,14 @@ def send_refresh(ctx: Context, mid: int, token: str, *, queue: str = SYNC_QUEUE,
         return False
 
 
-def idle_state(ctx: Context, mid: int) -> str:
-    """"ready" while older picks exist (a failed refresh does not hide them), else error."""
-    return "ready" if ctx.store.picks.latest_date(mid) else "error"
-
-
 @shared_task(bind=True, name="bilirec.refresh_user", acks_late=True)
 def refresh_user(self, mid: int, lock_token: str, attempt: int = 0, relists: int = 0) -> None:
     """Sync step of a refresh; on success hands over to train_user on the ml queue.
     ``attempt`` counts ordinary retries so far (cool-downs are not retries); ``relists``
     the listings this chain made again for refreshes asked meanwhile."""
-    ctx = _ctx(self)
-    with _guarded(self, ctx, mid, lock_token, attempt) as held:
-        if held and _still_wanted(ctx, mid, lock_token):
+    ctx = task_context(self)
+    with guarded(self, ctx, mid, lock_token, attempt) as held:
+        if held and still_wanted(ctx, mid, lock_token):
             _refresh(ctx, mid, lock_token, attempt, held, relists)
 
 
@@ -166,7 +92,7 @@ def _refresh(ctx: Context, mid: int, lock_token: str, attempt: int, held: lease.
         return
     except errors.CoolingDown as exc:
         minutes = max(1, round(exc.seconds / 60))
-        _retry_later(ctx, mid, lock_token, delay_s=exc.seconds + 1, attempt=attempt,
+        retry_later(ctx, mid, lock_token, delay_s=exc.seconds + 1, attempt=attempt,
                      why=f"bilibili 要求放慢请求（风控），{minutes} 分钟后自动继续")
         return
     except (errors.Transient, errors.RiskControl) as exc:
@@ -177,16 +103,16 @@ def _refresh(ctx: Context, mid: int, lock_token: str, attempt: int, held: lease.
             if isinstance(exc, errors.RiskControl):
                 why = "bilibili 要求放慢请求"
             when = f"{delay // 60} 分钟" if delay >= 60 else f"{delay} 秒"
-            _retry_later(ctx, mid, lock_token, delay_s=delay, attempt=attempt + 1,
+            retry_later(ctx, mid, lock_token, delay_s=delay, attempt=attempt + 1,
                          why=f"{why}，{when}后重试")
             return
-        _finish(ctx, mid, lock_token, idle_state(ctx, mid), "bilibili 多次无响应，明天会再试")
+        finish(ctx, mid, lock_token, idle_state(ctx, mid), "bilibili 多次无响应，明天会再试")
         return
     except errors.BiliError as exc:  # a request bilibili calls wrong: a bug, not retried
         log.error("user %s: sync failed: %s", mid, exc)
-        _finish(ctx, mid, lock_token, idle_state(ctx, mid), "同步出错，下次刷新会再试")
+        finish(ctx, mid, lock_token, idle_state(ctx, mid), "同步出错，下次刷新会再试")
         return
-    if not _still_wanted(ctx, mid, lock_token):
+    if not still_wanted(ctx, mid, lock_token):
         return
     if not report.listing_complete:
         # A walk longer than one task may read (the client's page bound): go on, same lock.
@@ -209,12 +135,12 @@ def _refresh(ctx: Context, mid: int, lock_token: str, attempt: int, held: lease.
 
 @shared_task(bind=True, name="bilirec.train_user", acks_late=True)
 def train_user(self, mid: int, lock_token: str, info: dict) -> None:
-    ctx = _ctx(self)
+    ctx = task_context(self)
     from worker import ml  # noqa: PLC0415 - the sync worker never loads TensorFlow
 
     ml.lower_priority(ctx.settings.ml_nice)
-    with _guarded(self, ctx, mid, lock_token) as held:
-        if not held or not _still_wanted(ctx, mid, lock_token):
+    with guarded(self, ctx, mid, lock_token) as held:
+        if not held or not still_wanted(ctx, mid, lock_token):
             return
         _, outcome = ml.train(ctx.store, mid)
         info = {**info, "trained": outcome.trained, "auc": outcome.auc}
@@ -225,19 +151,11 @@ def train_user(self, mid: int, lock_token: str, info: dict) -> None:
 
 @shared_task(bind=True, name="bilirec.score_user", acks_late=True)
 def score_user(self, mid: int, lock_token: str, info: dict | None = None) -> None:
-    ctx = _ctx(self)
+    ctx = task_context(self)
     info = info or {}
-    with _guarded(self, ctx, mid, lock_token) as held:
-        if held and _still_wanted(ctx, mid, lock_token):
+    with guarded(self, ctx, mid, lock_token) as held:
+        if held and still_wanted(ctx, mid, lock_token):
             _score(ctx, mid, lock_token, info, held)
-
-
-def _waiting(ctx: Context, mid: int, why: str) -> str:
-    """The status line while a refresh waits: says so when the exclusion set is not yet
-    complete, so no picks can come before it is."""
-    if listing_complete(ctx.store, mid):
-        return why
-    return f"{LISTING_MESSAGE}：{why}"
 
 
 def _score(ctx: Context, mid: int, lock_token: str, info: dict, held: lease.Lease) -> None:
@@ -248,7 +166,7 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict, held: lease.Leas
     if not listing_complete(store, mid):
         # Never picks from a partial exclusion set: a watched video could come back.
         log.warning("user %s: listing incomplete at scoring; no picks published", mid)
-        _finish(ctx, mid, lock_token, idle_state(ctx, mid), f"{LISTING_MESSAGE}，下次刷新会继续")
+        finish(ctx, mid, lock_token, idle_state(ctx, mid), f"{LISTING_MESSAGE}，下次刷新会继续")
         return
     if _list_again(ctx, mid, lock_token, info, held):
         return
@@ -260,7 +178,7 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict, held: lease.Leas
     doc = ml.score(store, mid, state, today=today, per_list=ctx.settings.picks_per_list)
     now = ctx.clock()
     doc["generated_at"] = now.isoformat(timespec="seconds")
-    if not _still_wanted(ctx, mid, lock_token) or _list_again(ctx, mid, lock_token, info, held):
+    if not still_wanted(ctx, mid, lock_token) or _list_again(ctx, mid, lock_token, info, held):
         return
     store.picks.save(mid, today.isoformat(), doc)
     store.pools.note_scored(mid, today.isoformat(), complete=complete and bool(doc["hot"]))
@@ -268,7 +186,7 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict, held: lease.Leas
         store.models.save_profile(mid, ml.recommender().profile(state))
     message = "；".join(m for m in (
         short_message(doc, ctx.settings.picks_per_list), _ready_message(state, info)) if m)
-    _finish(ctx, mid, lock_token, "ready", message, picks_date=today.isoformat(),
+    finish(ctx, mid, lock_token, "ready", message, picks_date=today.isoformat(),
             refreshed=True)
     if store.rules.take_rescore(mid):  # rules saved while this ran: score again with them
         token = store.locks.acquire(mid)
@@ -324,9 +242,9 @@ def _queue_rescore(ctx: Context, mid: int) -> bool:
 def rescore_user(self, mid: int, lock_token: str) -> None:
     """Today's picks scored again from the stored model and pools (their tags came in
     after the picks were made): no training, no request to bilibili, same day."""
-    ctx = _ctx(self)
-    with _guarded(self, ctx, mid, lock_token) as held:
-        if held and _still_wanted(ctx, mid, lock_token):
+    ctx = task_context(self)
+    with guarded(self, ctx, mid, lock_token) as held:
+        if held and still_wanted(ctx, mid, lock_token):
             _rescore(ctx, mid, lock_token)
 
 
@@ -348,7 +266,7 @@ def _rescore(ctx: Context, mid: int, lock_token: str) -> None:
     complete = _hot_complete(store)
     doc = ml.score(store, mid, state, today=today, per_list=ctx.settings.picks_per_list)
     doc["generated_at"] = ctx.clock().isoformat(timespec="seconds")
-    if not _still_wanted(ctx, mid, lock_token):
+    if not still_wanted(ctx, mid, lock_token):
         return
     store.picks.save(mid, day, doc)
     store.pools.note_scored(mid, day, complete=complete and bool(doc["hot"]))
@@ -371,7 +289,7 @@ def tag_hot(self, deferred: int = 0) -> int:
     """The shared pools' tags, then a re-score of every user whose picks of today were
     made before them. Returns the users re-scored. The pass gives way to users waiting
     for their first picks (at most ``MAX_TAG_DEFERRALS`` times, then it goes first)."""
-    ctx = _ctx(self)
+    ctx = task_context(self)
     started = time.monotonic()
     yielding = deferred < MAX_TAG_DEFERRALS
     try:
@@ -419,7 +337,7 @@ def _ready_message(state, info: dict) -> str:  # noqa: ANN001
 @shared_task(bind=True, name="bilirec.refresh_hot", acks_late=True)
 def refresh_hot(self) -> dict:
     """Beat: the shared hot pools, once for all users."""
-    ctx = _ctx(self)
+    ctx = task_context(self)
     started = time.monotonic()
     try:
         sizes = refresh_hot_pools(ctx.store, ctx.client, ctx.limits)
@@ -434,7 +352,7 @@ def refresh_hot(self) -> dict:
 @shared_task(bind=True, name="bilirec.refresh_all")
 def refresh_all(self) -> int:
     """Beat's daily fan-out: one refresh per active user; users already refreshing are skipped."""
-    ctx = _ctx(self)
+    ctx = task_context(self)
     store = ctx.store
     queued = 0
     for mid in store.users.active_mids():

@@ -16,16 +16,13 @@ from celery import shared_task
 from bilibili import errors
 from bilibili.login import Credentials
 from worker import delivery, tasks_push
-from worker.context import Context, context_for
+from worker.chain import task_context
+from worker.context import Context
 from worker.cookies import LOGIN_EXPIRED, mark_login_expired
 
 log = logging.getLogger(__name__)
 
 DELIVER_USER = "bilirec.deliver_user"
-
-
-def _ctx(task) -> Context:  # noqa: ANN001 - a bound Celery task
-    return context_for(task.app.conf.bilirec_settings)
 
 
 def wants_delivery(ctx: Context, mid: int) -> bool:
@@ -39,7 +36,7 @@ def deliver_user(self, mid: int, day: str) -> None:
     """After a refresh: the morning message (a push task, never sent from here: a slow
     webhook must not hold a sync thread), then 稍后再看. Failures are recorded for the
     page, never raised."""
-    ctx = _ctx(self)
+    ctx = task_context(self)
     if not ctx.store.users.is_active(mid):
         return
     if ctx.store.push.target(mid) is not None:
@@ -83,7 +80,7 @@ def _login_expired(ctx: Context, mid: int) -> None:
 @shared_task(bind=True, name="bilirec.toview_undo", acks_late=True)
 def toview_undo(self, mid: int) -> None:
     """撤销全部: waits for a running delivery to finish, then removes what it added too."""
-    ctx = _ctx(self)
+    ctx = task_context(self)
     with ctx.store.toview.writing(mid, wait_s=300) as held:
         if not held:
             ctx.store.toview.set_error(mid, "撤销未能开始（另一项写入一直未结束），请稍后再试")
@@ -100,7 +97,7 @@ def logout_user(self, mid: int, token: str) -> None:
     running): remove them, log out of bilibili, then forget the user. It works with the
     login snapshotted when the logout began, and stops (nothing more removed, no bilibili
     exit, nothing forgotten) once a new login has cancelled it."""
-    ctx = _ctx(self)
+    ctx = task_context(self)
     store = ctx.store
 
     def pending() -> bool:

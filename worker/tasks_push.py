@@ -14,17 +14,14 @@ from celery import shared_task
 from store.push import PushTarget
 from worker import push
 from worker.app import PUSH_QUEUE
-from worker.context import Context, context_for
+from worker.chain import task_context
+from worker.context import Context
 
 log = logging.getLogger(__name__)
 
 PUSH_PICKS = "bilirec.push_picks"
 PUSH_TEST = "bilirec.push_test"
 PUSH_LOGIN_EXPIRED = "bilirec.push_login_expired"
-
-
-def _ctx(task) -> Context:  # noqa: ANN001 - a bound Celery task
-    return context_for(task.app.conf.bilirec_settings)
 
 
 def send(ctx: Context, mid: int, target: PushTarget, msg: push.Message, what: str) -> bool:
@@ -66,7 +63,7 @@ def page_url(ctx: Context, target: PushTarget) -> str:
 @shared_task(bind=True, name=PUSH_PICKS, acks_late=True)
 def push_picks(self, mid: int, day: str) -> None:
     """The day's morning message, once a day."""
-    ctx = _ctx(self)
+    ctx = task_context(self)
     store = ctx.store
     if not store.users.is_active(mid):
         return
@@ -81,7 +78,7 @@ def push_picks(self, mid: int, day: str) -> None:
 
 @shared_task(bind=True, name=PUSH_TEST, acks_late=True)
 def push_test(self, mid: int) -> None:
-    ctx = _ctx(self)
+    ctx = task_context(self)
     target = ctx.store.push.target(mid)
     if target is not None:
         send(ctx, mid, target, push.test_message(page_url(ctx, target)), "test")
@@ -92,7 +89,7 @@ def push_test(self, mid: int) -> None:
 def push_login_expired(self, mid: int) -> None:
     """登录已失效, with the page's address (queued once per expiry, see
     ``worker.cookies.mark_login_expired``)."""
-    ctx = _ctx(self)
+    ctx = task_context(self)
     target = ctx.store.push.target(mid)
     if target is not None and not ctx.store.users.is_active(mid):
         send(ctx, mid, target, push.login_expired_message(page_url(ctx, target)),

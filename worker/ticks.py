@@ -9,9 +9,10 @@ import logging
 from celery import shared_task
 
 from worker.app import SYNC_FIRST_QUEUE, SYNC_QUEUE
+from worker.chain import allowed, idle_state
 from worker.context import context_for
 from worker.sync import listing_complete
-from worker.tasks import allowed, idle_state, refresh_all, refresh_hot, send_refresh
+from worker.tasks import refresh_all, refresh_hot, send_refresh
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ import datetime as dt
 from settings import Settings
 from store import BehaviourEvent, Store, UserProfile, VideoRecord
 from worker import ml
-from worker.tasks import _still_wanted
+from worker.chain import still_wanted
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -62,11 +62,11 @@ def test_yesterdays_ignored_picks_become_shown_events(store: Store):
 def test_logout_mid_refresh_deletes_what_the_step_wrote(store: Store):
     store.users.activate(UserProfile(1, "u"))
     token = store.locks.acquire(1)
-    assert _still_wanted(_Ctx(store), 1, token)
+    assert still_wanted(_Ctx(store), 1, token)
     store.forget_user(1)
     store.events.append(1, [BehaviourEvent("like", "BV1xx411c7mD", 0)])  # a late write
     token = store.locks.acquire(1)
-    assert not _still_wanted(_Ctx(store), 1, token)
+    assert not still_wanted(_Ctx(store), 1, token)
     assert not [k for k in store.redis.scan_iter() if k.startswith(b"user:1")]
 
 
@@ -74,7 +74,7 @@ def test_expired_login_keeps_data(store: Store):
     store.users.activate(UserProfile(1, "u"))
     store.events.append(1, [BehaviourEvent("like", "BV1xx411c7mD", 0)])
     store.users.deactivate(1)
-    assert not _still_wanted(_Ctx(store), 1, store.locks.acquire(1))
+    assert not still_wanted(_Ctx(store), 1, store.locks.acquire(1))
     assert store.events.count(1) == 1 and not store.locks.held(1)
 
 

@@ -16,7 +16,8 @@ from store import Store, UserProfile
 from tests.support import log_in_directly, start_worker, stop_worker, wait_for
 from web.queue import TaskQueue
 from worker.app import create_celery
-from worker.tasks import NOT_ALLOWED, QUEUE_RETRY_S
+from worker.chain import NOT_ALLOWED
+from worker.tasks import QUEUE_RETRY_S
 from worker.ticks import retry_tick
 
 

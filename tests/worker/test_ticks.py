@@ -50,7 +50,10 @@ def test_daily_fan_out_delivered_twice_refreshes_each_user_once(lean_settings, s
     finally:
         stop_worker(worker)
     assert _finished(worker, "bilirec.refresh_all") == 2
-    assert _trainings(store) == [] and store.redis.llen("sync") == 0
+    # Left queued at most: the hot pools' tag pass the first sync of this fresh
+    # installation asked for (it gives way while users wait for first picks).
+    left = [json.loads(m)["headers"]["task"] for m in store.redis.lrange("sync", 0, -1)]
+    assert _trainings(store) == [] and set(left) <= {"bilirec.tag_hot"}
     assert not any(store.locks.held(mid) for mid in users)
 
 
