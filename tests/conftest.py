@@ -26,6 +26,7 @@ import redis
 from settings import Settings
 from store import Store
 from tests.support import (
+    KEEP_PREFIXES,
     LEAN,
     TEST_SECRET,
     ServerThread,
@@ -35,10 +36,6 @@ from tests.support import (
     start_simulator,
     start_worker,
 )
-
-# Celery's queue bindings: the per-test cleanup keeps them (routing needs them) and empties
-# everything else, queued tasks included, so no test inherits another's work.
-_KEEP_PREFIXES = (b"_kombu.binding",)
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +63,7 @@ def redis_url() -> Iterator[str]:
 def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url)
     yield client
-    doomed = [k for k in client.scan_iter() if not k.startswith(_KEEP_PREFIXES)]
+    doomed = [k for k in client.scan_iter() if not k.startswith(KEEP_PREFIXES)]
     if doomed:
         client.delete(*doomed)
 

@@ -35,6 +35,11 @@ LEAN = {
 }
 
 
+# Celery's queue bindings: the per-test cleanup keeps them (routing needs them) and empties
+# everything else, queued tasks included, so no test inherits another's work.
+KEEP_PREFIXES = (b"_kombu.binding",)
+
+
 def missing(what: str, how: str) -> None:
     """Skip loudly outside CI, fail under CI: CI must run every test."""
     message = f"{what} is not available: {how}"

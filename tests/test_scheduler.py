@@ -32,14 +32,13 @@ def test_scheduled_tasks_exist_in_the_worker():
 
 
 def test_web_queues_a_task_the_worker_has():
-    from web.queue import FIRST_SYNC_QUEUE, REFRESH_USER, SYNC_QUEUE  # noqa: PLC0415
-    from worker.app import SYNC_FIRST_QUEUE, create_celery  # noqa: PLC0415
-    from worker.app import SYNC_QUEUE as WORKER_SYNC  # noqa: PLC0415
+    from web.queue import REFRESH_USER, SYNC_FIRST_QUEUE, SYNC_QUEUE  # noqa: PLC0415
+    from worker import app as worker_app  # noqa: PLC0415
 
-    app = create_celery(Settings(secret_key=SECRET))
+    app = worker_app.create_celery(Settings(secret_key=SECRET))
     app.loader.import_default_modules()
     assert REFRESH_USER in app.tasks
-    assert (FIRST_SYNC_QUEUE, SYNC_QUEUE) == (SYNC_FIRST_QUEUE, WORKER_SYNC)
+    assert (SYNC_FIRST_QUEUE, SYNC_QUEUE) == (worker_app.SYNC_FIRST_QUEUE, worker_app.SYNC_QUEUE)
 
 
 def test_beat_process_queues_the_hot_refresh(fast_settings, redis_client, tmp_path):

@@ -11,7 +11,7 @@ LOGOUT_USER = "bilirec.logout_user"
 SCORE_USER = "bilirec.score_user"
 ML_QUEUE = "ml"
 SYNC_QUEUE = "sync"
-FIRST_SYNC_QUEUE = "sync_first"  # drained first: a user who just logged in waits least
+SYNC_FIRST_QUEUE = "sync_first"  # drained first: a user who just logged in waits least
 PUSH_QUEUE = "push"  # a worker of its own: a slow webhook never holds a sync thread
 
 
@@ -21,18 +21,18 @@ class TaskQueue:
         self._celery.conf.broker_connection_retry_on_startup = True
 
     def refresh_user(self, mid: int, lock_token: str, *, first: bool = False) -> None:
-        queue = FIRST_SYNC_QUEUE if first else SYNC_QUEUE
+        queue = SYNC_FIRST_QUEUE if first else SYNC_QUEUE
         self._celery.send_task(REFRESH_USER, args=[mid, lock_token], queue=queue)
 
     # Quick user-facing jobs go ahead of the daily refreshes.
     def toview_undo(self, mid: int) -> None:
-        self._celery.send_task(TOVIEW_UNDO, args=[mid], queue=FIRST_SYNC_QUEUE)
+        self._celery.send_task(TOVIEW_UNDO, args=[mid], queue=SYNC_FIRST_QUEUE)
 
     def push_test(self, mid: int) -> None:
         self._celery.send_task(PUSH_TEST, args=[mid], queue=PUSH_QUEUE)
 
     def logout_user(self, mid: int, token: str) -> None:
-        self._celery.send_task(LOGOUT_USER, args=[mid, token], queue=FIRST_SYNC_QUEUE)
+        self._celery.send_task(LOGOUT_USER, args=[mid, token], queue=SYNC_FIRST_QUEUE)
 
     def score_user(self, mid: int, lock_token: str) -> None:
         """Re-score from the stored pools (new rules): no sync, no bilibili request."""

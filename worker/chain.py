@@ -7,6 +7,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 import redis
 
@@ -17,6 +19,28 @@ from worker.sync import LISTING_MESSAGE, listing_complete
 log = logging.getLogger(__name__)
 
 NOT_ALLOWED = "该账号不在本站允许的名单中，已停止刷新"
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What one step of a refresh tells the next. It travels as a task argument (JSON
+    through the broker), so ``to_json``/``of`` at each end; an unknown or missing field
+    (a message from an older release) takes its default."""
+
+    backfill: bool = False  # more details to fetch, and this run got some
+    likes_hidden: bool = False
+    relists: int = 0  # listings again for refreshes asked meanwhile
+    trained: bool = False
+    auc: float | None = None
+    rescore: bool = False  # scoring only, from the stored pools (new rules)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def of(cls, raw: dict[str, Any] | None) -> Handover:
+        raw = raw if isinstance(raw, dict) else {}
+        return cls(**{f.name: raw[f.name] for f in fields(cls) if f.name in raw})
 
 
 def task_context(task) -> Context:  # noqa: ANN001 - a bound Celery task

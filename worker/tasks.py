@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from celery import shared_task
 
@@ -26,6 +27,7 @@ from worker.app import ML_QUEUE, SYNC_FIRST_QUEUE, SYNC_QUEUE
 from worker.candidates import refresh_hot as refresh_hot_pools
 from worker.candidates import tag_hot as tag_hot_pools
 from worker.chain import (
+    Handover,
     allowed,
     finish,
     guarded,
@@ -123,18 +125,18 @@ def _refresh(ctx: Context, mid: int, lock_token: str, attempt: int, held: lease.
         refresh_user.apply_async(args=[mid, lock_token, attempt, relists], queue=queue)
         return
     ctx.store.status.set(mid, "training", progress=0.7, message="正在学习你的口味")
-    info = {
+    info = Handover(
         # More details to fetch, and this run got some (a cap of 0 must not loop).
-        "backfill": report.metadata_missing > 0 and report.metadata_fetched > 0,
-        "likes_hidden": report.likes_hidden,
-        "relists": relists,
-    }
+        backfill=report.metadata_missing > 0 and report.metadata_fetched > 0,
+        likes_hidden=report.likes_hidden,
+        relists=relists,
+    )
     held.hand_over()
-    train_user.apply_async(args=[mid, lock_token, info], queue=ML_QUEUE)
+    train_user.apply_async(args=[mid, lock_token, info.to_json()], queue=ML_QUEUE)
 
 
 @shared_task(bind=True, name="bilirec.train_user", acks_late=True)
-def train_user(self, mid: int, lock_token: str, info: dict) -> None:
+def train_user(self, mid: int, lock_token: str, info: dict | None = None) -> None:
     ctx = task_context(self)
     from worker import ml  # noqa: PLC0415 - the sync worker never loads TensorFlow
 
@@ -143,22 +145,22 @@ def train_user(self, mid: int, lock_token: str, info: dict) -> None:
         if not held or not still_wanted(ctx, mid, lock_token):
             return
         _, outcome = ml.train(ctx.store, mid)
-        info = {**info, "trained": outcome.trained, "auc": outcome.auc}
+        handed = replace(Handover.of(info), trained=outcome.trained, auc=outcome.auc)
         ctx.store.status.set(mid, "scoring", progress=0.85, message="正在挑选今天的推荐")
         held.hand_over()
-        score_user.apply_async(args=[mid, lock_token, info], queue=ML_QUEUE)
+        score_user.apply_async(args=[mid, lock_token, handed.to_json()], queue=ML_QUEUE)
 
 
 @shared_task(bind=True, name="bilirec.score_user", acks_late=True)
 def score_user(self, mid: int, lock_token: str, info: dict | None = None) -> None:
     ctx = task_context(self)
-    info = info or {}
     with guarded(self, ctx, mid, lock_token) as held:
         if held and still_wanted(ctx, mid, lock_token):
-            _score(ctx, mid, lock_token, info, held)
+            _score(ctx, mid, lock_token, Handover.of(info), held)
 
 
-def _score(ctx: Context, mid: int, lock_token: str, info: dict, held: lease.Lease) -> None:
+def _score(ctx: Context, mid: int, lock_token: str, info: Handover,
+           held: lease.Lease) -> None:
     from worker import ml  # noqa: PLC0415
 
     ml.lower_priority(ctx.settings.ml_nice)
@@ -192,22 +194,23 @@ def _score(ctx: Context, mid: int, lock_token: str, info: dict, held: lease.Leas
         token = store.locks.acquire(mid)
         if token is not None:
             store.status.set(mid, "scoring", progress=0.85, message="正在按你的新规则重新挑选")
-            score_user.apply_async(args=[mid, token, {"rescore": True}], queue=ML_QUEUE)
+            score_user.apply_async(args=[mid, token, Handover(rescore=True).to_json()],
+                                   queue=ML_QUEUE)
     if wants_delivery(ctx, mid):  # 稍后再看 and push: a task of their own, never this one's
         deliver_user.apply_async(args=[mid, today.isoformat()], queue=SYNC_QUEUE)
-    _after_picks(ctx, mid, today.isoformat(), backfill=bool(info.get("backfill")))
+    _after_picks(ctx, mid, today.isoformat(), backfill=info.backfill)
 
 
 def _hot_complete(store) -> bool:  # noqa: ANN001 - a Store: pools there and tagged
     return store.pools.has_hot() and store.pools.tags_done()
 
 
-def _list_again(ctx: Context, mid: int, lock_token: str, info: dict,
+def _list_again(ctx: Context, mid: int, lock_token: str, info: Handover,
                 held: lease.Lease) -> bool:
     """A refresh asked for after this chain listed the history: list again before any
     picks (a video watched meanwhile is not in the exclusion set yet). True when the
     chain went back to its sync step."""
-    relists = int(info.get("relists", 0))
+    relists = info.relists
     if relists >= MAX_RELISTS or not ctx.store.locks.wished(mid):
         return False
     log.info("user %s: a refresh was asked after this one listed; listing again", mid)
@@ -324,12 +327,12 @@ def rescore_stale(ctx: Context) -> int:
     return queued
 
 
-def _ready_message(state, info: dict) -> str:  # noqa: ANN001
+def _ready_message(state, info: Handover) -> str:  # noqa: ANN001
     parts = []
     if not state.trained:
-        why = "点赞和投币列表未公开，" if info.get("likes_hidden") else "观看记录还太少，"
+        why = "点赞和投币列表未公开，" if info.likes_hidden else "观看记录还太少，"
         parts.append(why + "推荐暂按视频质量和分区热度排序")
-    if info.get("backfill"):
+    if info.backfill:
         parts.append("较早的观看记录仍在同步，推荐会越来越准")
     return "；".join(parts) or "今日推荐已就绪"
 

@@ -252,14 +252,14 @@ def test_rules_cost_no_bilibili_request_a_day(redis_client, fast_settings, store
 def _requests_per_day(redis_client, fast_settings, store, rules: Rules | None) -> list[int]:
     from simulator.app import create_app  # noqa: PLC0415
     from tests.support import (  # noqa: PLC0415
-        _KEEP_PREFIXES,
+        KEEP_PREFIXES,
         LEAN,
         ServerThread,
         log_in_directly,
     )
     from web.queue import TaskQueue  # noqa: PLC0415
 
-    stale = [k for k in redis_client.scan_iter() if not k.startswith(_KEEP_PREFIXES)]
+    stale = [k for k in redis_client.scan_iter() if not k.startswith(KEEP_PREFIXES)]
     if stale:
         redis_client.delete(*stale)
     sim = ServerThread(create_app(seed=11))
