@@ -58,6 +58,7 @@ QUEUED_WEIGHT = 0.3
 PICK_WEIGHT = 0.5
 ENGAGED_WEIGHT = 1.0
 PASSED_WEIGHT = 1.0
+SHORT_WEIGHT = 0.5
 
 MAX_TAGS = 12
 
@@ -138,8 +139,10 @@ def target(event: Event, video: Video | None = None) -> tuple[int, float] | None
         return 0, 1.0
     engaged = int(event.liked) + int(event.faved) + int(event.coined)
     if event.progress != 0 or engaged:
-        ratio = watch_ratio(event, video) or 0.0
-        return 1, PICK_WEIGHT + ratio + ENGAGED_WEIGHT * engaged
+        ratio = watch_ratio(event, video)
+        if not engaged and ratio is not None and ratio < SHORT_VIEW:
+            return 0, SHORT_WEIGHT  # opened and left at once: chosen, then regretted
+        return 1, PICK_WEIGHT + (ratio or 0.0) + ENGAGED_WEIGHT * engaged
     if _queued_only(event):
         return 1, QUEUED_WEIGHT
     if event.shown_ignored:

@@ -52,14 +52,14 @@ MAX_HELDOUT = 200
 MIN_HELDOUT_PER_CLASS = 2
 MIN_EXAMPLES = 20
 MIN_PER_CLASS = 3
-UPDATE_EPOCHS = 2
+UPDATE_EPOCHS = 3
 UPDATE_LEARNING_RATE = 0.003
 # Scratch training aims at a fixed number of optimizer steps so a short history still gets
 # enough passes and a long one does not take minutes. Few: the wide part starts from a
 # tag counter's weights (models.affinity.PRIOR), and on the simulator 100 steps let the
 # embeddings memorise the history (hot NDCG@10 0.50 against 0.60 at 20 steps, before
 # the prior).
-SCRATCH_STEPS = 20
+SCRATCH_STEPS = 120
 SCRATCH_EPOCHS = (2, 10)
 SCRATCH_LEARNING_RATE = 0.005
 
