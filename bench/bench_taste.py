@@ -60,7 +60,7 @@ def report(taste: str, per_day: dict[str, list[float]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--users", type=int, default=8)
+    parser.add_argument("--users", type=int, default=6)
     parser.add_argument("--days", type=int, default=8)
     parser.add_argument("--settings", default="topic,rich")
     args = parser.parse_args()
