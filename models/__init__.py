@@ -10,8 +10,10 @@ Data (``models.entities``)::
     Video(bvid, title, tags: tuple[str, ...], author_mid, author_name, duration, view,
           like, coin, favorite, partition=None)
     Event(bvid, at, progress=0, duration=0, liked=False, faved=False, coined=False,
-          disliked=False, shown_ignored=False, queued=False, passed=False)  # progress −1 = finished;
-                                                 # queued = put in 稍后再看 by the user
+          disliked=False, shown_ignored=False, queued=False,
+          passed=False)                          # progress −1 = finished;
+                                                 # queued = put in 稍后再看 by the user;
+                                                 # passed = in a hot list, not opened
 
 Features and labels (``models.features``, no TF)::
 
