@@ -59,7 +59,8 @@ def main() -> None:
            "by day: " + " ".join(f"{v:.3f}" for v in per_day))
     figure(f"hot_ndcg10_tag_count_day{DAYS}", statistics.mean(last.ndcg["tag_count"]), "",
            "by day: " + " ".join(f"{statistics.mean(d.ndcg['tag_count']):.3f}" for d in days))
-    for name in ("model_all", "tag_count_all"):  # diagnostics: no 7-day rule (bench.week)
+    for name in ("model_all", "tag_count_all", "author_count_all", "logreg_all", "hgb_all",
+                 "oracle_all"):  # diagnostics: no 7-day rule; baselines: bench.baselines
         if all(d.ndcg.get(name) for d in days):
             per = [statistics.mean(d.ndcg[name]) for d in days]
             figure(f"hot_ndcg10_{name}_day{DAYS}", per[-1], "",

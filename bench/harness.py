@@ -52,13 +52,14 @@ class Bench:
 
 @contextlib.contextmanager
 def bench_world(*, n_users: int = 5, seed: int = 11, history_scale: float = 1.0,
-                **changes) -> Iterator[Bench]:
+                taste: str = "topic", **changes) -> Iterator[Bench]:
     from simulator.app import create_app  # noqa: PLC0415
 
     data = Path(tempfile.mkdtemp(prefix="bilirec-bench-"))
     redis_url, redis_proc = start_redis(data, persist=False)
     server = make_server("127.0.0.1", 0, create_app(seed=seed, n_users=n_users,
-                                                        history_scale=history_scale), threaded=True)
+                                                        history_scale=history_scale,
+                                                        taste=taste), threaded=True)
     import threading  # noqa: PLC0415
 
     thread = threading.Thread(target=server.serve_forever, daemon=True)

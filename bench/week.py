@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import requests
 
+from bench import baselines
 from models.features import label, quality_score
 from models.metrics import ndcg_of_list, tag_count_scores
 from store import Store, VideoRecord
@@ -54,7 +55,8 @@ class DayFigures:
     # Diagnostics: the share of the ranked pool whose tags are not known yet (the tag
     # counter sees nothing in such a candidate), and NDCG@10 with no 7-day rule (keys
     # "model_all", "tag_count_all": every not-watched hot candidate, the model's own
-    # scores), so a day's figure does not hang on which candidates earlier picks took out.
+    # scores), so a day's figure does not hang on which candidates earlier picks took out;
+    # with them the baselines of ``bench.baselines`` on that pool ("<name>_all").
     untagged: list[float] = field(default_factory=list)
 
 
@@ -141,11 +143,17 @@ def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str
     all_gains = {c.bvid: relevance.get(c.bvid) or 0.0 for c in everything}
     model_all = model_scores(store, mid, everything, ctx.clock().date()) if diagnostics else None
     if model_all is not None:
-        for name, scores in (("model_all", model_all),
-                             ("tag_count_all", tag_count(store, mid, everything))):
+        rankers_all = {
+            "model": model_all,
+            "tag_count": tag_count(store, mid, everything),
+            "author_count": baselines.author_count(store, mid, everything),
+            **baselines.learned(store, mid, everything, ctx.clock().date()),
+            "oracle": all_gains,
+        }
+        for name, scores in rankers_all.items():
             ranking = [c.bvid for c in select(everything, scores, n=10, exclude=seen,
                                               recent=set())]
-            day.ndcg.setdefault(name, []).append(ndcg_of_list(ranking, all_gains))
+            day.ndcg.setdefault(f"{name}_all", []).append(ndcg_of_list(ranking, all_gains))
     enjoy = control("GET", f"/truth/{mid}").json().get("future_min_relevance", 0.35)
 
     def enjoyed(picks: list[dict]) -> float:

@@ -10,8 +10,10 @@ Data (``models.entities``)::
     Video(bvid, title, tags: tuple[str, ...], author_mid, author_name, duration, view,
           like, coin, favorite, partition=None)
     Event(bvid, at, progress=0, duration=0, liked=False, faved=False, coined=False,
-          disliked=False, shown_ignored=False, queued=False)  # progress −1 = finished;
-                                                 # queued = put in 稍后再看 by the user
+          disliked=False, shown_ignored=False, queued=False,
+          passed=False)                          # progress −1 = finished;
+                                                 # queued = put in 稍后再看 by the user;
+                                                 # passed = in a hot list, not opened
 
 Features and labels (``models.features``, no TF)::
 
@@ -23,7 +25,12 @@ Features and labels (``models.features``, no TF)::
 
   Label: disliked → 0; liked/favourited/coined → 1; watched ≥ 50 % or finished → 1;
   shown as a pick and not clicked → 0 (weight 0.5); opened and left before 20 % → 0;
-  20–50 % watched or duration unknown → None (not trained on).
+  20–50 % watched or duration unknown → None (not trained on). The label is what the
+  user's record counts (``TasteStats``, the tag counter); the network is trained on
+  ``target(event, video) -> (y, weight) | None``: whether the user chose the video —
+  opened → 1 (weight 0.5 + share watched + 1 per like/coin/favourite), opened and left
+  before 20 % → 0 (0.5), disliked → 0, a pick not clicked → 0 (0.1), a hot-list video
+  passed by (``Event.passed``, added by the worker from the hot pool) → 0 (1.0).
 
 Cold start (``models.fallback``, no TF)::
 

@@ -16,6 +16,13 @@ Per candidate, from the user's own record (``TasteStats``) and the video's numbe
     9 follows            1 when the user follows the UP主 on bilibili (关注), else 0; a fact
                          from outside the labelled record, so nothing to leave out. Its
                          weight starts at 0: what following predicts is learned per user
+   10-14 duration, views, like_rate, coin_rate, fav_rate   the video's own numbers
+                         (``features.video_numbers``): quality and popularity from outside
+   15 author_precision   UP主 positives / (positives + negatives + 1): an UP主 the user
+                         watches in their topics but leaves is not a favourite
+   16 duration_precision positives / (positives + negatives + 1) of the user's record in
+                         the video's duration bucket; 17 the same for its views bucket
+   18 duration_share     the bucket's share of the user's positives; 19 the same for views
 
 Training examples are already in the counts they are scored with: ``counted`` (their
 labels) takes each one's own contribution out again (leave-one-out). Without that the
@@ -39,6 +46,8 @@ if TYPE_CHECKING:  # models.state imports models.layout, which needs WIDTH from 
 COLUMNS = (
     "quality", "author_pos", "author_neg", "tag_pos", "tag_neg", "tag_precision",
     "tag_count", "partition_share", "age", "follows",
+    "duration", "views", "like_rate", "coin_rate", "fav_rate", "author_precision",
+    "duration_precision", "views_precision", "duration_share", "views_share",
 )
 WIDTH = len(COLUMNS)
 COUNT_SCALE = 4.0  # ln(1 + 50) ≈ 4: fifty positives of one tag is a strong taste
@@ -76,6 +85,8 @@ def wide_features(
     author_table: dict,
     now: np.ndarray | int,
     counted: np.ndarray | None = None,
+    numbers: np.ndarray | None = None,
+    buckets: np.ndarray | None = None,
 ) -> np.ndarray:
     """[n, WIDTH] float32. ``now`` is unix seconds (one for all, or one per row: an
     example's own event time); ``counted`` per row the label under which the row is
@@ -111,7 +122,29 @@ def wide_features(
     out[:, 8] = np.where(known, np.log1p(days) / AGE_SCALE, 0.0)
     if stats.follows:
         out[:, 9] = _lookup(stats.follows, author_table)[author_gids] > 0
+    if numbers is not None:
+        out[:, 10:15] = numbers
+    out[:, 15] = a_pos / (a_pos + a_neg + 1.0)
+    if buckets is not None:
+        for col, (pos, neg), bucket in (
+            (16, (stats.duration_pos, stats.duration_neg), buckets[:, 0]),
+            (17, (stats.views_pos, stats.views_neg), buckets[:, 1]),
+        ):
+            b_pos = np.maximum(_bucket_counts(pos, bucket) - pos_self * (bucket >= 0), 0)
+            b_neg = np.maximum(_bucket_counts(neg, bucket) - neg_self * (bucket >= 0), 0)
+            out[:, col] = b_pos / (b_pos + b_neg + 1.0)
+            total = max(float(sum(pos.values())) - 1.0, 1.0)
+            out[:, col + 2] = b_pos / total
     return out
+
+
+def _bucket_counts(counts: dict[int, int], bucket: np.ndarray) -> np.ndarray:
+    """The user's count per row's bucket (0 for an unknown bucket, -1)."""
+    table = np.zeros(32, np.float32)
+    for key, value in counts.items():
+        if 0 <= key < 32:
+            table[key] = value
+    return np.where(bucket >= 0, table[np.clip(bucket, 0, 31)], 0.0)
 
 
 def _partition_share(counts: dict[int, int], partitions: np.ndarray, pos_self: np.ndarray):  # noqa: ANN202

@@ -18,7 +18,14 @@ import numpy as np
 
 from models.affinity import WIDTH, wide_features
 from models.entities import Video
-from models.features import MAX_TAGS, quality_score, video_tag_keys
+from models.features import (
+    MAX_TAGS,
+    duration_bucket,
+    quality_score,
+    video_numbers,
+    video_tag_keys,
+    views_bucket,
+)
 from models.state import UserModelState
 from models.vocab import OOV, PAD, RESERVED, Vocab
 
@@ -36,7 +43,9 @@ def _intern(table: dict, key: Hashable) -> int:
 @dataclass(frozen=True, eq=False)
 class Candidates:
     """Videos prepared for scoring: global tag ids + 1 (0 = no tag) [n, MAX_TAGS], global
-    author ids + 1 [n], quality [n], partition [n] (-1 = unknown), pubdate [n] (0 = unknown).
+    author ids + 1 [n], quality [n], partition [n] (-1 = unknown), pubdate [n] (0 = unknown),
+    the video's numbers [n, 5] (``features.video_numbers``) and its duration and views
+    buckets [n, 2] (-1 = unknown).
     """
 
     videos: tuple[Video, ...]
@@ -45,17 +54,20 @@ class Candidates:
     quality: np.ndarray
     partitions: np.ndarray
     pubdates: np.ndarray
+    numbers: np.ndarray
+    buckets: np.ndarray
 
     def __len__(self) -> int:
         return len(self.videos)
 
 
 @lru_cache(maxsize=1 << 16)
-def _prepared(video: Video) -> tuple[tuple[int, ...], int, float]:
+def _prepared(video: Video) -> tuple:
     # Pools are shared by all users of a worker: this runs once per video per process.
     tags = [_intern(_TAG_IDS, key) + 1 for key in video_tag_keys(video)]
     padded = tuple(tags + [0] * (MAX_TAGS - len(tags)))
-    return padded, _intern(_AUTHOR_IDS, video.author_mid) + 1, quality_score(video)
+    return (padded, _intern(_AUTHOR_IDS, video.author_mid) + 1, quality_score(video),
+            video_numbers(video), (duration_bucket(video), views_bucket(video)))
 
 
 def prepare(videos: Sequence[Video] | Candidates) -> Candidates:
@@ -69,7 +81,10 @@ def prepare(videos: Sequence[Video] | Candidates) -> Candidates:
         [-1 if v.partition is None else v.partition for v in videos], dtype=np.int64
     )
     pubdates = np.array([v.pubdate for v in videos], dtype=np.float64)
-    return Candidates(tuple(videos), tag_gids, author_gids, quality, partitions, pubdates)
+    numbers = np.array([r[3] for r in rows], dtype=np.float32).reshape(len(rows), 5)
+    buckets = np.array([r[4] for r in rows], dtype=np.int64).reshape(len(rows), 2)
+    return Candidates(tuple(videos), tag_gids, author_gids, quality, partitions, pubdates,
+                      numbers, buckets)
 
 
 def join(first: Candidates, second: Candidates) -> Candidates:
@@ -77,7 +92,8 @@ def join(first: Candidates, second: Candidates) -> Candidates:
     return Candidates(
         first.videos + second.videos,
         *(np.concatenate([getattr(first, name), getattr(second, name)])
-          for name in ("tag_gids", "author_gids", "quality", "partitions", "pubdates")),
+          for name in ("tag_gids", "author_gids", "quality", "partitions", "pubdates",
+                       "numbers", "buckets")),
     )
 
 
@@ -123,6 +139,6 @@ def encode(
         wide[: len(batch)] = wide_features(
             state.stats, batch.tag_gids, batch.author_gids, batch.partitions, batch.pubdates,
             batch.quality, tag_table=_TAG_IDS, author_table=_AUTHOR_IDS, now=now,
-            counted=counted,
+            counted=counted, numbers=batch.numbers, buckets=batch.buckets,
         )
     return tag_ids, author_ids, wide

@@ -37,6 +37,7 @@ class Event:
     disliked: bool = False  # explicit "not interested"
     shown_ignored: bool = False  # shown as a pick and not clicked
     queued: bool = False  # the user put it in 稍后再看 (watch later) themselves
+    passed: bool = False  # in a hot list the user could open, and did not (weak negative)
 
 
 Example = tuple[Event, Video]

@@ -53,6 +53,13 @@ IGNORED_WEIGHT = 0.1
 # Meaning to watch is intent, not taste confirmed: a weak positive.
 QUEUED_WEIGHT = 0.3
 
+# Choice targets (``target``): a video opened counts PICK_WEIGHT plus the share watched,
+# each like/coin/favourite ENGAGED_WEIGHT more; a hot-list video passed by, PASSED_WEIGHT.
+PICK_WEIGHT = 0.5
+ENGAGED_WEIGHT = 1.0
+PASSED_WEIGHT = 1.0
+SHORT_WEIGHT = 0.5
+
 MAX_TAGS = 12
 
 
@@ -98,7 +105,7 @@ def label(event: Event, video: Video | None = None) -> int | None:
         return 1
     if _queued_only(event):
         return 1
-    if event.shown_ignored:
+    if event.shown_ignored or _passed_only(event):
         return 0
     if ratio is not None and ratio < SHORT_VIEW:
         return 0
@@ -113,6 +120,36 @@ def example_weight(event: Event, video: Video | None = None) -> float:
             event.liked or event.faved or event.coined):
         return QUEUED_WEIGHT
     return 1.0
+
+
+def _passed_only(event: Event) -> bool:
+    return event.passed and event.progress == 0 and not (
+        event.liked or event.faved or event.coined or event.queued)
+
+
+def target(event: Event, video: Video | None = None) -> tuple[int, float] | None:
+    """What the model is trained to predict (label, weight): whether the user *chooses* a
+    video, weighted by how much they then enjoyed it. Opening a video at all is a positive
+    (weight PICK_WEIGHT + the share watched + ENGAGED_WEIGHT per like, coin, favourite);
+    a disliked one, a pick not clicked and a hot-list video passed by are negatives. The
+    label of ``label`` (finished or not) judged only among what the user had already
+    chosen to open, which says little about a hot list of videos they mostly would not
+    open; the choice itself does (see models.training)."""
+    if event.disliked:
+        return 0, 1.0
+    engaged = int(event.liked) + int(event.faved) + int(event.coined)
+    if event.progress != 0 or engaged:
+        ratio = watch_ratio(event, video)
+        if not engaged and ratio is not None and ratio < SHORT_VIEW:
+            return 0, SHORT_WEIGHT  # opened and left at once: chosen, then regretted
+        return 1, PICK_WEIGHT + (ratio or 0.0) + ENGAGED_WEIGHT * engaged
+    if _queued_only(event):
+        return 1, QUEUED_WEIGHT
+    if event.shown_ignored:
+        return 0, IGNORED_WEIGHT
+    if _passed_only(event):
+        return 0, PASSED_WEIGHT
+    return None
 
 
 def _queued_only(event: Event) -> bool:
@@ -145,3 +182,34 @@ def rating(probability: float) -> int:
     if not math.isfinite(probability):
         return 0
     return int(round(min(max(probability, 0.0), 1.0) * 100))
+
+
+# Per-user tastes a tag counter cannot see: length and popularity. Each video falls in a
+# bucket of each; the wide part reads the user's record per bucket (``models.affinity``).
+DURATION_EDGES = (30, 60, 120, 240, 480, 900, 1800, 3600)  # seconds
+VIEW_BUCKET_STEP = 0.5  # buckets of half a decade of views
+
+
+def duration_bucket(video: Video) -> int:
+    """-1 when the duration is unknown."""
+    if video.duration <= 0:
+        return -1
+    return sum(video.duration >= edge for edge in DURATION_EDGES)
+
+
+def views_bucket(video: Video) -> int:
+    return min(int(math.log10(max(video.view, 0) + 1) / VIEW_BUCKET_STEP), 16)
+
+
+def video_numbers(video: Video) -> tuple[float, float, float, float, float]:
+    """ln duration, ln views and like/coin/favourite per view, each scaled to about
+    [0, 1]: what quality and popularity look like from outside (0 when unknown)."""
+    views = max(video.view, 0)
+    per_view = (lambda n: min(max(n, 0) / views * 10.0, 1.0)) if views else (lambda n: 0.0)
+    return (
+        math.log1p(max(video.duration, 0)) / 8.0,
+        math.log1p(views) / 16.0,
+        per_view(video.like),
+        min(per_view(video.coin) * 2.0, 1.0),
+        min(per_view(video.favorite) * 2.0, 1.0),
+    )

@@ -33,7 +33,8 @@ from models.vocab import MIN_CAPACITY, Vocab, capacity_for
 MAGIC = b"BILIREC\x00"
 # 2: the wide part reads models.affinity's columns (version 1 read quality alone)
 # 3: one more column, the followed UP主 (``follows``)
-FORMAT_VERSION = 3
+# 4: more wide columns (length, popularity, per-view rates) and their bucket counts
+FORMAT_VERSION = 4
 _HEADER = struct.Struct(">HI")
 _FLOAT = np.dtype("<f4")
 
@@ -126,6 +127,10 @@ _INT_KEYED = (
     "author_names",
     "partitions",
     "follows",
+    "duration_pos",
+    "duration_neg",
+    "views_pos",
+    "views_neg",
 )
 _STR_KEYED = ("tag_pos", "tag_neg", "tag_names")
 

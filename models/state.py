@@ -50,6 +50,12 @@ class TasteStats:
     # UP主 the user follows on bilibili (mid → 1; 2 for 特别关注): not counted from the
     # labelled record but handed in by the caller before training and scoring.
     follows: dict[int, int] = field(default_factory=dict)
+    # Positives / negatives per duration and per views bucket (models.features): the
+    # user's taste for length and for popularity.
+    duration_pos: dict[int, int] = field(default_factory=dict)
+    duration_neg: dict[int, int] = field(default_factory=dict)
+    views_pos: dict[int, int] = field(default_factory=dict)
+    views_neg: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(eq=False)

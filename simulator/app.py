@@ -95,17 +95,18 @@ def create_app(
     n_users: int = 5,
     n_videos: int = 6000,
     history_scale: float = 1.0,
+    taste: str = "topic",
     extra_blueprints: Iterable[Blueprint] = (),
     public_url: str = "",
 ) -> Flask:
     """Build the simulator app. ``seed``/``qr_ttl_s``/``n_users``/``n_videos``/
-    ``history_scale`` (see ``world.default_specs``) only apply when no ``state`` is given
-    (a given state carries its own).
+    ``history_scale`` (see ``world.default_specs``)/``taste`` (``simulator.tastes``) only
+    apply when no ``state`` is given (a given state carries its own).
     ``public_url`` is where a browser reaches it (covers), when that is not the address
     the workers use (compose: http://simulator:8346 inside, 127.0.0.1 outside)."""
     if state is None:
         state = SimState(seed=seed, qr_ttl_s=qr_ttl_s, n_users=n_users, n_videos=n_videos,
-                         history_scale=history_scale)
+                         history_scale=history_scale, taste=taste)
     app = Flask(__name__)
     app.extensions[STATE_KEY] = state
     app.config["SIM_PUBLIC_URL"] = public_url.rstrip("/")

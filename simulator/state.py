@@ -83,6 +83,7 @@ class SimState:
         world_anchor: int | None = None,
         new_per_day: int | None = None,
         history_scale: float = 1.0,
+        taste: str = "topic",
     ) -> None:
         self.lock = threading.RLock()
         self.seed = seed
@@ -104,6 +105,7 @@ class SimState:
         self.n_videos = n_videos
         self.new_per_day = new_per_day
         self.history_scale = history_scale  # World's: < 1 shortens users' histories
+        self.taste = taste  # World's taste setting (simulator.tastes)
         self.world_anchor = int(self.now()) if world_anchor is None else world_anchor
         self._world: World | None = None
 
@@ -114,7 +116,7 @@ class SimState:
                 self._world = World(
                     self.seed, self.n_videos, mids=list(self.accounts),
                     anchor_ts=self.world_anchor, new_per_day=self.new_per_day,
-                    history_scale=self.history_scale,
+                    history_scale=self.history_scale, taste=self.taste,
                 )
             return self._world
 

@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass, field
 
 from . import follows as follow_model
-from . import vocab
+from . import tastes, vocab
 from .catalog import DAY, Catalogue, Video, unit
 
 HISTORY_SPAN_DAYS = 60  # the initial history covers the two months before day 0
@@ -45,10 +45,16 @@ class Taste:
     authors: frozenset[int]  # Author.idx
     quality_taste: float  # 0 = indifferent to quality, 1 = only quality counts
     tids: frozenset[int]
+    extras: tastes.Extras | None = None  # the rich setting's components (simulator.tastes)
 
-    def relevance(self, video: Video) -> float:
+    def relevance(self, video: Video, *, past: bool = False) -> float:
         """Graded truth in [0, 1]: topic match, raised by a favourite author or
-        partition, scaled by how much quality matters to this user."""
+        partition, scaled by how much quality matters to this user (``topic``); the rich
+        setting's components multiply in (``simulator.tastes``). ``past``: as the user's
+        older interests had it (drift)."""
+        if self.extras is not None:
+            return tastes.rich_relevance(self.extras, self.topics, self.authors, self.tids,
+                                         self.quality_taste, video, past=past)
         top = max(self.topics.values())
         # sqrt softens the gap between a user's first and second topics
         aff = math.sqrt(sum(w * self.topics.get(t, 0.0) for t, w in video.topics) / top)
@@ -140,7 +146,7 @@ def _rng(seed: int, mid: int, purpose: str) -> random.Random:
     return random.Random(f"bilisim:{seed}:user:{mid}:{purpose}")
 
 
-def make_taste(seed: int, spec: UserSpec, cat: Catalogue) -> Taste:
+def make_taste(seed: int, spec: UserSpec, cat: Catalogue, setting: str = "topic") -> Taste:
     rng = _rng(seed, spec.mid, "taste")
     n_topics = len(vocab.TOPICS)
     chosen = list(dict.fromkeys(spec.hints))
@@ -163,7 +169,10 @@ def make_taste(seed: int, spec: UserSpec, cat: Catalogue) -> Taste:
     tids = {rng.choice(vocab.TOPICS[ranked[0]].tids)}
     if rng.random() < 0.5:
         tids.add(rng.choice(list(vocab.PARTITIONS)))
-    return Taste(topics, frozenset(authors), round(rng.uniform(0.2, 0.8), 3), frozenset(tids))
+    taste = Taste(topics, frozenset(authors), round(rng.uniform(0.2, 0.8), 3), frozenset(tids))
+    if setting != "topic":
+        taste.extras = tastes.make_extras(seed, spec.mid, topics, tastes.components(setting))
+    return taste
 
 
 def _top_k(rng: random.Random, items: list[int], weights: list[float], k: int) -> list[int]:
@@ -210,9 +219,10 @@ def _count(fixed: int | None, cap: int, derived: int) -> int:
     return fixed if fixed is not None else min(cap, derived)
 
 
-def build_user(seed: int, spec: UserSpec, cat: Catalogue, n_base: int) -> UserState:
-    """The user at day 0: taste plus the behaviour of the 45 days before."""
-    taste = make_taste(seed, spec, cat)
+def build_user(seed: int, spec: UserSpec, cat: Catalogue, n_base: int,
+               setting: str = "topic") -> UserState:
+    """The user at day 0: taste plus the behaviour of the 60 days before."""
+    taste = make_taste(seed, spec, cat, setting)
     u = UserState(spec, taste)
     u.extend(cat)
     rng = _rng(seed, spec.mid, "init")
@@ -223,13 +233,27 @@ def build_user(seed: int, spec: UserSpec, cat: Catalogue, n_base: int) -> UserSt
         if cat.videos[i].pub_off <= -600:
             break
         weights[i] = 0.0
-    picked = _top_k(rng, list(domain), weights, spec.history_size)
+    # Drift: the older half of the span was watched under interests since left behind.
+    wrel: dict[int, float] = {}  # relevance at the time of the watch
+    past: list[int] = []
+    if tastes.drift_on(taste.extras):
+        half = -span // 2
+        old = [propensity(v, taste.relevance(v, past=True)) if v.pub_off < half - 600 else 0.0
+               for v in cat.videos[:n_base]]
+        past = _top_k(rng, list(domain), old,
+                      round(spec.history_size * tastes.DRIFT_SHARE))
+        for vidx in past:
+            wrel[vidx] = taste.relevance(cat.videos[vidx], past=True)
+            weights[vidx] = 0.0
+    picked = _top_k(rng, list(domain), weights, spec.history_size - len(past))
     watches = []
-    for vidx in picked:
+    for vidx in past + picked:
         video = cat.videos[vidx]
         lo = max(video.pub_off + 60, -span)
-        page, progress = _engagement(rng, video, u.rel[vidx])
-        watches.append(Watch(rng.randint(lo, -120), vidx, progress, page, rng.choice(DEVICES)))
+        hi = -span // 2 if vidx in wrel else -120
+        r = wrel.setdefault(vidx, u.rel[vidx])
+        page, progress = _engagement(rng, video, r)
+        watches.append(Watch(rng.randint(lo, hi), vidx, progress, page, rng.choice(DEVICES)))
     for _ in range(max(1, spec.history_size // 50)):  # a few live rooms / articles
         kind = rng.choice(("live", "article"))
         author = rng.choice(cat.authors)
@@ -250,7 +274,7 @@ def build_user(seed: int, spec: UserSpec, cat: Catalogue, n_base: int) -> UserSt
     u.watched = {w.vidx for w in watches if w.vidx >= 0}
 
     seen = [w for w in watches if w.vidx >= 0 and cat.videos[w.vidx].valid]
-    r3 = [u.rel[w.vidx] ** 3 + 1e-4 for w in seen]
+    r3 = [wrel[w.vidx] ** 3 + 1e-4 for w in seen]
     h = spec.history_size
     n_like = min(_count(spec.likes, 50, max(20, round(h * 0.12))), len(seen))
     n_coin = min(_count(spec.coins, 30, max(3, round(h * 0.067))), len(seen))
@@ -262,7 +286,7 @@ def build_user(seed: int, spec: UserSpec, cat: Catalogue, n_base: int) -> UserSt
 
     ids = [w.vidx for w in seen]
     u.likes = sorted(((i, stamp(i)) for i in _top_k(rng, ids, r3, n_like)), key=lambda x: x[1])
-    u.coins = sorted(((i, 2 if rng.random() < 0.3 + 0.4 * u.rel[i] else 1, stamp(i))
+    u.coins = sorted(((i, 2 if rng.random() < 0.3 + 0.4 * wrel[i] else 1, stamp(i))
                       for i in _top_k(rng, ids, r3, n_coin)), key=lambda x: x[2])
     u.folders = _folders(rng, spec, taste)
     favs = [(i, stamp(i)) for i in _top_k(rng, ids, r3, n_fav)]

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import follows as follow_model
-from . import hotlists, users, vocab
+from . import hotlists, tastes, users, vocab
 from .bvid import bv2av, is_bvid
 from .catalog import DAY, Author, Catalogue, Video, base_catalogue, publish_day
 from .users import UserSpec, UserState
@@ -65,8 +65,12 @@ class World:
         anchor_ts: int = DEFAULT_ANCHOR,
         new_per_day: int | None = None,
         history_scale: float = 1.0,
+        taste: str = "topic",
     ) -> None:
         self.seed = seed
+        tastes.components(taste)  # refuse an unknown setting now, not at the first user
+        self.taste_setting = taste  # simulator.tastes: "topic" (the original) or "rich"
+
         self.anchor = int(anchor_ts)
         self.cat: Catalogue = base_catalogue(seed, n_videos)
         self.n_base = len(self.cat.videos)
@@ -140,7 +144,8 @@ class World:
             spec = self.specs.get(mid)
             if spec is None:
                 return None
-            u = users.build_user(self.seed, spec, self.cat, self.n_base)
+            u = users.build_user(self.seed, spec, self.cat, self.n_base,
+                                 self.taste_setting)
             for day in range(1, self.day + 1):
                 users.simulate_day(self.seed, u, self.cat, day, self.prefix_by_day[day],
                                    self._recent(day))
@@ -311,6 +316,7 @@ class World:
             "users_built": sorted(self._users),
             "topics": len(vocab.TOPICS),
             "new_per_day": self.new_per_day,
+            "taste": self.taste_setting,
             "weekly_number": self.weekly_number(),
             "popular_size": len(self.popular()),
         }

@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 import logging
 import os
+import random
 import time
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 REPLAY_SAMPLE = 200
 NEW_EVENTS_CAP = 2000
+PASSED_CAP = 300
 
 
 @functools.cache
@@ -103,7 +105,7 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
     if not new:
         meta = store.models.meta(mid)
         return state, TrainOutcome(state.trained, False, meta.auc if meta else None, "nothing new")
-    report = rec.update(state, new, replay)
+    report = rec.update(state, new + passed_by(store, mid, max(e.at for e, _ in new)), replay)
     if report.accepted:
         meta = ModelMeta(
             trained_at=time.time(), auc=report.auc, version=1, trained_seq=last,
@@ -155,6 +157,19 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
         doc[section] = build_section(chosen, scores, reasons, rate)
     doc["filtered"] = len(rules.removed)
     return doc
+
+
+def passed_by(store: Store, mid: int, at: int) -> list[tuple[Event, Video]]:
+    """The hot pool's videos the user has not opened, as weak negatives at ``at``: what
+    they could have chosen and did not (``models.features.target``). At most PASSED_CAP,
+    a fixed sample per user and pool."""
+    hot = shared_pool().current(store).records
+    touched = store.events.touched_among(mid, [r.bvid for r in hot])
+    rows = [r for r in hot if r.bvid not in touched]
+    if len(rows) > PASSED_CAP:
+        rng = random.Random(f"{mid}:{store.pools.hot_version()}")
+        rows = rng.sample(rows, PASSED_CAP)
+    return [(Event(r.bvid, at, passed=True), model_video(r)) for r in rows]
 
 
 def shown_events(store: Store, mid: int, today: dt.date) -> list[BehaviourEvent]:

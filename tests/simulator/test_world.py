@@ -189,3 +189,50 @@ def test_watched_videos_reach_the_candidate_sources() -> None:
     assert len(related & old) >= 5
     feed = {i for _ in range(4) for kind, i in world.feed(10001, 12) if kind != "live"}
     assert feed & u.watched
+
+
+def _tag_counter_share_of_oracle(world: World) -> float:
+    """Mean over users of NDCG@10 of 综合热门 (not watched) ranked by a tag counter over
+    the user's finished videos, as a share of the oracle's (1 with linear gains)."""
+    from models.metrics import ndcg_at_k  # noqa: PLC0415
+
+    shares = []
+    for mid in world.specs:
+        u = world.user(mid)
+        counts: Counter[str] = Counter()
+        for w in u.history:
+            if w.vidx >= 0 and w.progress == -1:
+                counts.update(world.cat.videos[w.vidx].tags)
+        pool = [i for i in world.popular() if i not in u.watched]
+        scores = [sum(counts[t] for t in world.cat.videos[i].tags) for i in pool]
+        shares.append(ndcg_at_k(scores, [u.rel[i] for i in pool]))
+    return statistics.mean(shares)
+
+
+def test_rich_tastes_are_more_than_topic_and_topic_stays_the_default() -> None:
+    topic, rich = World(11, n_users=4), World(11, n_users=4, taste="rich")
+    assert topic.taste_setting == "topic" and topic.summary()["taste"] == "topic"
+    assert snapshot(World(11, n_users=2, taste="topic")) == snapshot(World(11, n_users=2))
+    # A tag counter nearly matches the oracle on topic tastes, not on rich ones.
+    assert _tag_counter_share_of_oracle(topic) > 0.8
+    assert _tag_counter_share_of_oracle(rich) < 0.6
+    # Drift: the older half of a rich history followed topics the user has since left.
+    u = rich.user(10002)
+    half = -catalog.DAY * 30
+    old = [rich.cat.videos[w.vidx].primary_topic in u.taste.topics
+           for w in u.history if w.vidx >= 0 and w.view_at < half]
+    new = [rich.cat.videos[w.vidx].primary_topic in u.taste.topics
+           for w in u.history if w.vidx >= 0 and w.view_at >= half]
+    assert statistics.mean(old) + 0.2 < statistics.mean(new)
+
+
+def test_taste_components_can_be_switched_off_and_unknown_ones_are_refused() -> None:
+    from simulator import tastes  # noqa: PLC0415
+
+    assert tastes.components("topic") == frozenset()
+    assert tastes.components("rich") == frozenset(tastes.COMPONENTS)
+    assert tastes.components("rich-drift-authors") == frozenset(tastes.COMPONENTS) - {
+        "drift", "authors"}
+    for bad in ("spicy", "rich-colour"):
+        with pytest.raises(ValueError):
+            World(1, taste=bad)
