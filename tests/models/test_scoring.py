@@ -39,7 +39,8 @@ def test_empty_and_large_candidate_lists(rec, trained, taste):
     many = (taste.candidates * 21)[:4100]  # beyond the largest bucket: chunked
     probs = rec.score(trained, many)
     assert probs.shape == (4100,)
-    np.testing.assert_allclose(probs[:200], rec.score(trained, taste.candidates), rtol=1e-6)
+    # float32 sums in another batch shape: equal to a few ulps, not bit for bit
+    np.testing.assert_allclose(probs[:200], rec.score(trained, taste.candidates), rtol=1e-5)
 
 
 def test_untrained_state_refuses_to_score(rec, taste):
