@@ -10,8 +10,9 @@ from bilibili import errors
 from worker.candidates import refresh_hot, refresh_user_pool
 from worker.context import Context
 from worker.cookies import daily_check, load_credentials, revive
-from worker.follows import FollowingReport, new_uploads, sync_followings
+from worker.follows import FollowingReport, sync_followings
 from worker.queued import read_queued
+from worker.sources import UserInputs
 from worker.sync import BehaviourSync, SyncReport
 
 log = logging.getLogger(__name__)
@@ -67,13 +68,11 @@ def sync_user(ctx: Context, mid: int,
     progress(0.5, "正在同步稍后再看")
     read_queued(store, ctx.client, mid, creds.cookies)
     progress(0.55, "正在同步关注列表")
-    follows = _followings(ctx, mid, creds.cookies)
+    now = ctx.clock()
+    _followings(ctx, mid, creds.cookies, now)
     progress(0.6, "正在寻找兴趣探索的候选视频")
-    refresh_user_pool(
-        store, ctx.client, mid, creds.cookies, ctx.limits,
-        related=report.related, seeds=report.strong_positives, first=report.first,
-        following=follows.records,
-    )
+    refresh_user_pool(store, ctx.client, ctx.settings,
+                      UserInputs(mid, creds.cookies, report, now))
     log.info(
         "user %s synced: %d new events, %d videos fetched", mid, report.new_events,
         report.metadata_fetched,
@@ -94,7 +93,7 @@ def _fetch_hot_if_none(ctx: Context, progress: Callable[[float, str], None],
         if store.pools.has_hot():  # published between the look and the claim
             return False
         progress(0.02, "正在获取热门榜单")
-        refresh_hot(store, ctx.client, ctx.limits, tag=False)
+        refresh_hot(store, ctx.client, ctx.settings, tag=False)
     finally:
         store.pools.end_hot_refresh()  # a failed one lets a waiting sync take over
     if hot_published is not None:
@@ -119,16 +118,11 @@ def _await_hot(ctx: Context, mid: int, progress: Callable[[float, str], None],
                     ctx.settings.hot_wait_s)
 
 
-def _followings(ctx: Context, mid: int, cookies) -> FollowingReport:  # noqa: ANN001
-    """The followings list (at most daily) and new uploads of followed UP主 (optional:
-    a refusal skips the source, never the refresh)."""
+def _followings(ctx: Context, mid: int, cookies, now) -> None:  # noqa: ANN001
+    """The followings list, at most daily (its new uploads are a source)."""
     report = FollowingReport()
-    now = ctx.clock()
-    stamp = int(now.timestamp())
-    sync_followings(ctx.store, ctx.client, mid, cookies, now=stamp, report=report)
-    new_uploads(ctx.store, ctx.client, mid, cookies, now=stamp, day=now.date().toordinal(),
-                per_day=ctx.settings.following_requests_per_day, report=report)
-    log.info("user %s followings: %d requests, %d UP主 read, %d new uploads%s", mid,
-             report.requests, report.uploads_read, len(report.records),
-             " (arc/search refused: off for today)" if report.skipped_for_day else "")
-    return report
+    sync_followings(ctx.store, ctx.client, mid, cookies, now=int(now.timestamp()),
+                    report=report)
+    if report.requests:
+        log.info("user %s followings: %d requests, list %s", mid, report.requests,
+                 "read" if report.list_read else "not read")
