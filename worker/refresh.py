@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -170,8 +170,7 @@ STEPS: tuple[Step, ...] = (
 
 
 def sync_user(ctx: Context, mid: int,
-              hot_published: Callable[[], None] | None = None,
-              steps: Sequence[Step] = STEPS) -> SyncReport:
+              hot_published: Callable[[], None] | None = None) -> SyncReport:
     """Bring the user's events and candidate pool up to date.
 
     Raises NotLoggedIn when the login is dead even after a cookie refresh; risk control,
@@ -185,7 +184,7 @@ def sync_user(ctx: Context, mid: int,
     before they exist waits for them (bounded): no picks with an empty 热门精选.
     """
     run = Run(ctx, mid, hot_published)
-    for step in steps:
+    for step in STEPS:
         if step.needs_listing and not run.report.listing_complete:
             break  # the caller continues the listing; nothing else is worth doing yet
         run.step = step
