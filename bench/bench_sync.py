@@ -26,10 +26,10 @@ from bench.harness import Bench, bench_world, figure
 from worker.candidates import refresh_hot
 from worker.context import context_for
 from worker.refresh import sync_user
+from worker.sources import HOT_SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_MID = 10001
-HOT_SOURCES = ("hot", "weekly", "ranking")
 # How long the fresh installation's tag pass and re-score may take (336 candidates at
 # 1 request/s, sharing the pace with the new user's detail backfill).
 RESCORE_WAIT_S = 1500.0
@@ -49,7 +49,7 @@ def sync_figures() -> None:
         ctx = context_for(b.settings)
         refresh_hot(ctx.store, ctx.client, ctx.limits)  # shared pools exist in a running system
         hot_cached = set(ctx.store.videos.get_many(
-            [r.bvid for s in ("hot", "weekly", "ranking") for r in ctx.store.pools.hot(s)]
+            [r.bvid for s in HOT_SOURCES for r in ctx.store.pools.hot(s)]
         ))
         b.reset_counters()
         runs = _complete(ctx, FIRST_MID)

@@ -20,8 +20,9 @@ from worker import ml
 from worker.candidates import refresh_hot
 from worker.context import Context
 from worker.convert import merge_events, model_video
-from worker.picks import HOT_SOURCES, select, split_candidates
+from worker.picks import select, split_candidates
 from worker.refresh import sync_user
+from worker.sources import HOT_SOURCES
 
 Control = Callable[..., requests.Response]
 

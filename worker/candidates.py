@@ -1,59 +1,54 @@
-"""Candidate pools. Shared by all users: the popular list, the newest 每周必看 and the zone
-rankings (``refresh_hot``). Per user: related videos of their strong positives and the
-home feed. Details (tags, 充电专属, dimension) cost one request per video, so each pool is
-capped and pre-ranked cheaply from what the list answers carry; details are fetched once per
-video. A user's own pool gets them for its top only; the shared pools for every candidate (a
-cost flat in the number of users), since a candidate without tags is one the model can
-hardly place.
+"""Candidate pools, filled by the sources of ``worker.sources``. Shared by all users (the
+popular list, the newest 每周必看, the zone rankings), by ``refresh_hot``; per user (new
+uploads of followed UP主, related videos of their strong positives, the home feed), by
+``refresh_user_pool``. Details (tags, 充电专属, dimension) cost one request per video, so
+each pool is capped and pre-ranked cheaply from what the list answers carry; details are
+fetched once per video. A user's own pool gets them for its top only; the shared pools for
+every candidate (a cost flat in the number of users), since a candidate without tags is one
+the model can hardly place.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 
 from bilibili import errors
 from bilibili.client import BiliClient
 from models.features import quality_score
+from settings import Settings
 from store import Store, VideoRecord
-from worker.convert import model_video, record_from_list
+from worker import sources
+from worker.convert import model_video
+from worker.sources import HOT_SOURCES, Fetch, UserInputs
 
 log = logging.getLogger(__name__)
 
-HOT_SOURCES = ("hot", "weekly", "ranking")
 _TAG_BATCH = 20
 
 
-@dataclass(frozen=True)
-class PoolLimits:
-    hot_cap: int  # videos kept per shared source
-    user_cap: int  # videos kept in a user's own pool
-    tag_fetch: int  # tag requests per shared pool per run (default: the whole pool)
-    user_tag_fetch: int  # tag requests for a user's own pool per run
-    first_user_tag_fetch: int  # … on the user's first run
-    related_seeds: int  # archive/related calls per user sync
-    feed_pages: int  # home-feed calls per user sync (each answers new items)
-    ranking_rids: tuple[int, ...]
-
-
-def refresh_hot(store: Store, client: BiliClient, limits: PoolLimits, *,
+def refresh_hot(store: Store, client: BiliClient, settings: Settings, *,
                 tag: bool = True) -> dict[str, int]:
-    """Refresh the shared pools; returns how many videos each holds. With ``tag`` the
-    candidates' tags are fetched first (beat's refresh: nobody waits on it); without, the
-    pools are published at once with the tags already cached and ``tag_hot`` follows
-    (a fresh installation, whose users wait for these pools)."""
-    lists = _hot_lists(client, limits)
-    budget = limits.tag_fetch if tag else 0
+    """Refresh the shared pools; returns how many videos each holds. Each shared source
+    is fetched in the registry's order, then kept to its best ``hot_pool_cap``. With
+    ``tag`` the candidates' tags are fetched first (beat's refresh: nobody waits on it);
+    without, the pools are published at once with the tags already cached and
+    ``tag_hot`` follows (a fresh installation, whose users wait for these pools)."""
+    lists = {
+        source.name: source.fetch(Fetch(store, client, settings, source.budget_of(settings)))
+        for source in sources.shared()
+    }
+    budget = settings.tag_fetch_per_pool if tag else 0
     pools = {
-        source: _with_tags(store, client, _top(records, limits.hot_cap), budget)
+        source: _with_tags(store, client, _top(records, settings.hot_pool_cap), budget)
         for source, records in lists.items()
     }
     store.pools.put_hot_all(pools, tagged=tag)  # with a new version: workers re-encode them
     return {source: len(pool) for source, pool in pools.items()}
 
 
-def tag_hot(store: Store, client: BiliClient, limits: PoolLimits,
+def tag_hot(store: Store, client: BiliClient, settings: Settings,
             before_fetch: Callable[[], None] | None = None) -> int | None:
     """The tag pass over the stored shared pools: tags for every candidate that has none
     (once per video for its lifetime in the video cache, shared by all users), then the
@@ -69,7 +64,7 @@ def tag_hot(store: Store, client: BiliClient, limits: PoolLimits,
         nonlocal fetched
         fetched += n
 
-    tagged = {source: _with_tags(store, client, records, limits.tag_fetch,
+    tagged = {source: _with_tags(store, client, records, settings.tag_fetch_per_pool,
                                  fetched_count=count, before_fetch=before_fetch)
               for source, records in pools.items()}
     if store.pools.put_hot_all(tagged, tagged=True, if_version=version) is None:
@@ -89,59 +84,15 @@ def untagged_share(store: Store) -> float:
     return sum(r.tags is None for r in unique.values()) / len(unique)
 
 
-def _hot_lists(client: BiliClient, limits: PoolLimits) -> dict[str, list[VideoRecord]]:
-    lists: dict[str, list[VideoRecord]] = {"hot": [], "weekly": [], "ranking": []}
-    page = 1
-    while len(lists["hot"]) < limits.hot_cap:
-        answer = client.popular(pn=page, ps=50)
-        lists["hot"] += [record_from_list(v, "hot") for v in answer.items]
-        if not answer.has_more or not answer.items:
-            break
-        page += 1
-    issues = client.weekly_issues()
-    if issues:
-        newest = max(issues, key=lambda issue: issue.number)
-        lists["weekly"] = [record_from_list(v, "weekly") for v in client.weekly(newest.number)]
-    for rid in limits.ranking_rids:
-        try:
-            lists["ranking"] += [record_from_list(v, "ranking") for v in client.ranking(rid)]
-        except errors.NotFound:
-            log.warning("ranking rid %s is unknown to bilibili; skipped", rid)
-    return lists
-
-
-def refresh_user_pool(
-    store: Store,
-    client: BiliClient,
-    mid: int,
-    cookies: Mapping[str, str],
-    limits: PoolLimits,
-    *,
-    related: Iterable[VideoRecord] = (),
-    seeds: Iterable[str] = (),
-    first: bool = False,
-    following: Iterable[VideoRecord] = (),
-) -> int:
-    """Merge new related/feed/following candidates into the user's pool; returns its
-    size."""
-    fresh = [*following, *related]
-    used = set(store.cursors.get_text(mid, "related_seeds").split())
-    for bvid in [s for s in dict.fromkeys(seeds) if s not in used][: limits.related_seeds]:
-        try:
-            fresh += [record_from_list(v, "related") for v in client.related(bvid)]
-        except errors.NotFound:
-            pass
-        used.add(bvid)
-    store.cursors.set_text(mid, "related_seeds", " ".join(sorted(used)[-500:]))
-    for page in range(1, limits.feed_pages + 1):
-        try:
-            answer = client.home_feed(cookies, fresh_idx=page)
-            fresh += [record_from_list(v, "feed") for v in answer]
-        except errors.RiskCheckFailed:
-            raise
-        except errors.BiliError as exc:
-            log.info("home feed for %s unavailable: %s", mid, type(exc).__name__)
-            break
+def refresh_user_pool(store: Store, client: BiliClient, settings: Settings,
+                      user: UserInputs) -> int:
+    """Merge the per-user sources' new candidates into the user's pool (the first source
+    to bring a video names it), keep its best ``user_pool_cap`` by a cheap pre-ranking,
+    detail their top; returns its size."""
+    mid = user.mid
+    fresh: list[VideoRecord] = []
+    for source in sources.own():
+        fresh += source.fetch(Fetch(store, client, settings, source.budget_of(settings), user))
     # What the user has watched can never be picked: it would only crowd the capped pool.
     touched = store.events.touched(mid) | store.queued.bvids(mid)
     merged = {r.bvid: r for r in store.pools.user(mid) if r.bvid not in touched}
@@ -157,8 +108,8 @@ def refresh_user_pool(
         known = 0.5 * min(authors.get(r.owner_mid, 0), 4)
         return quality_score(model_video(r)) + known + (1.0 if r.owner_mid in followed else 0)
 
-    ranked = sorted(merged.values(), key=pre_rank, reverse=True)[: limits.user_cap]
-    budget = limits.first_user_tag_fetch if first else limits.user_tag_fetch
+    ranked = sorted(merged.values(), key=pre_rank, reverse=True)[: settings.user_pool_cap]
+    budget = settings.first_user_tag_fetch if user.sync.first else settings.user_tag_fetch
     pool = _with_tags(store, client, ranked, budget)
     store.pools.put_user(mid, pool)
     return len(pool)

@@ -1,4 +1,4 @@
-"""What a task needs (store, bilibili clients, pool limits), built once per worker process.
+"""What a task needs (settings, store, bilibili clients), built once per worker process.
 
 Built lazily in the child, after the fork, so no Redis connection or HTTP pool is shared
 between processes. TensorFlow is not here: only ``worker.ml`` loads it, in the ml worker.
@@ -18,7 +18,6 @@ from bilibili.login import LoginClient
 from bilibili.retry import RetryPolicy
 from settings import Settings
 from store import Store
-from worker.candidates import PoolLimits
 from worker.gate import RedisGate
 
 
@@ -29,10 +28,15 @@ class Context:
     login: LoginClient
     client: BiliClient
     refresher: CookieRefresher
-    limits: PoolLimits
     # The project's "now" in settings.tz: which day's picks a refresh makes. A simulated
     # week moves it a day per simulated day.
     clock: Callable[[], dt.datetime]
+
+    @property
+    def limits(self) -> Settings:
+        """What bounds the pools: the settings themselves (each source names its own
+        field). Kept for the callers that pass ``ctx.limits`` to ``refresh_hot``."""
+        return self.settings
 
 
 @functools.cache
@@ -57,16 +61,6 @@ def context_for(settings: Settings) -> Context:
         login=login,
         client=BiliClient(transport, gate, retry=retry, device=_device_ids(store, login)),
         refresher=CookieRefresher(transport, gate, retry=retry),
-        limits=PoolLimits(
-            hot_cap=settings.hot_pool_cap,
-            user_cap=settings.user_pool_cap,
-            tag_fetch=settings.tag_fetch_per_pool,
-            user_tag_fetch=settings.user_tag_fetch,
-            first_user_tag_fetch=settings.first_user_tag_fetch,
-            related_seeds=settings.related_seeds,
-            feed_pages=settings.feed_pages,
-            ranking_rids=settings.ranking_rids,
-        ),
         clock=functools.partial(dt.datetime.now, settings.tz),
     )
 

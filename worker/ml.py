@@ -21,7 +21,8 @@ from store import BehaviourEvent, ModelMeta, Store, VideoRecord
 from worker import dislikes
 from worker.convert import merge_events, model_video
 from worker.filters import RuleFilter
-from worker.picks import HOT_SOURCES, build_section, select, split_candidates
+from worker.picks import build_section, select, split_candidates
+from worker.sources import HOT_SOURCES
 
 log = logging.getLogger(__name__)
 

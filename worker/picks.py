@@ -5,20 +5,24 @@ two per UP主."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from store import VideoRecord
+from worker import sources
+from worker.sources import HOT_SOURCES
+
+log = logging.getLogger(__name__)
 
 MAX_PER_AUTHOR = 2
-HOT_SOURCES = ("hot", "weekly", "ranking")
-OWN_SOURCES = ("related", "feed", "following")  # a user's own pool (兴趣探索)
 
 
 def split_candidates(
     hot_pools: Mapping[str, list[VideoRecord]], user_pool: Iterable[VideoRecord]
 ) -> tuple[list[VideoRecord], list[VideoRecord]]:
-    """(hot candidates, explore candidates), each video once, hot sources first."""
+    """(hot candidates, explore candidates), each video once: the shared sources' in the
+    registry's order, then the user's own pool."""
     hot: dict[str, VideoRecord] = {}
     for source in HOT_SOURCES:
         for record in hot_pools.get(source, []):
@@ -75,8 +79,18 @@ def pick_json(record: VideoRecord, rating: int, reasons: list[str]) -> dict[str,
         },
         "rating": max(0, min(100, int(rating))),
         "reasons": reasons,
-        "source": record.source if record.source in (*HOT_SOURCES, *OWN_SOURCES) else "hot",
+        "source": _source_name(record),
     }
+
+
+def _source_name(record: VideoRecord) -> str:
+    """The record's source; a pool written before its source was removed still says
+    something the page knows."""
+    if sources.known(record.source):
+        return record.source
+    log.warning("%s: unknown candidate source %r, shown as %r", record.bvid, record.source,
+                HOT_SOURCES[0])
+    return HOT_SOURCES[0]
 
 
 def build_section(

@@ -34,6 +34,7 @@ from worker.convert import (
     record_from_list,
     watch_event,
 )
+from worker.sources import HOT_SOURCES
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ class BehaviourSync:
     def _zone_ids(self) -> dict[str, int]:
         """Sub-zone name → tid, learnt from the shared pools (history items name their
         zone but carry no tid)."""
-        return {r.tname: r.tid for source in ("hot", "weekly", "ranking")
+        return {r.tname: r.tid for source in HOT_SOURCES
                 for r in self._store.pools.hot(source) if r.tname and r.tid}
 
     def _cache_partial(self, records: Iterable[VideoRecord]) -> None:

@@ -18,7 +18,7 @@ from tests.web.helpers import log_in
 from worker.convert import merge_events
 from worker.dislikes import factor
 from worker.filters import RuleFilter, build, short_message
-from worker.picks import HOT_SOURCES
+from worker.sources import HOT_SOURCES
 
 # Every candidate gets its details (tags, 充电专属) and every watched video its metadata in
 # the first run, so the truth of each pick is known and no backfill run follows.
