@@ -42,7 +42,7 @@ def _days(on: bool) -> tuple[list[int], list[int], list[int], int]:
         b = stack.enter_context(bench_world(bilibili_rps=1000.0))
         b.log_in(FIRST_MID)
         ctx, clock = week_context(context_for(b.settings), b.control)
-        refresh_hot(ctx.store, ctx.client, ctx.limits)  # shared, not the user's
+        refresh_hot(ctx.store, ctx.client, ctx.settings)  # shared, not the user's
         _complete(ctx, FIRST_MID)  # day 0: the first sync (bench_sync's figure)
         total, follows, arc = [], [], []
         for _ in range(DAYS):

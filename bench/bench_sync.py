@@ -47,7 +47,7 @@ def sync_figures() -> None:
     with bench_world(bilibili_rps=1000.0) as b:
         b.log_in(FIRST_MID)
         ctx = context_for(b.settings)
-        refresh_hot(ctx.store, ctx.client, ctx.limits)  # shared pools exist in a running system
+        refresh_hot(ctx.store, ctx.client, ctx.settings)  # shared pools exist in a running system
         hot_cached = set(ctx.store.videos.get_many(
             [r.bvid for s in HOT_SOURCES for r in ctx.store.pools.hot(s)]
         ))
@@ -77,7 +77,7 @@ def hot_figures() -> None:
                 b.log_in(mid)
             ctx = context_for(b.settings)
             b.reset_counters()
-            refresh_hot(ctx.store, ctx.client, ctx.limits)
+            refresh_hot(ctx.store, ctx.client, ctx.settings)
             figure(f"hot_refresh_requests_{n}_users", b.requests_made(), "requests",
                    "shared pools: must not grow with users")
             context_for.cache_clear()
@@ -92,7 +92,7 @@ def first_picks_figure() -> None:
 
     with bench_world() as b:
         fast = context_for(replace(b.settings, bilibili_rps=1000.0))
-        refresh_hot(fast.store, fast.client, fast.limits)  # beat's job, not the user's wait
+        refresh_hot(fast.store, fast.client, fast.settings)  # beat's job, not the user's wait
         workers = [_start_worker(b, "sync_first,sync", "threads"), _start_worker(b, "ml", "solo")]
         _warm_ml_worker(b)
         server = make_server("127.0.0.1", 0, create_app(b.settings), threaded=True)

@@ -183,7 +183,7 @@ def simulate_days(ctx: Context, control: Control, mids: list[int], days: int,
         if n:
             control("POST", "/advance_day", json={"days": 1})
             clock.follow(control)
-        refresh_hot(ctx.store, ctx.client, ctx.limits)
+        refresh_hot(ctx.store, ctx.client, ctx.settings)
         day = DayFigures()
         for mid in mids:
             doc, recent = refresh(ctx, mid)

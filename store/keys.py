@@ -249,6 +249,11 @@ def dislike_reasons(mid: int) -> str:
     return f"user:{mid}:dislike:reasons"
 
 
+def picks_hot_scored(mid: int) -> str:
+    """The date of the user's newest picks and whether their hot pools had tags then."""
+    return f"user:{mid}:picks_hot"
+
+
 def fixed_user_keys(mid: int) -> list[str]:
     """Every per-user key whose name is made from ``mid`` alone."""
     return [name(mid) for name in _FIXED_USER_KEYS]

@@ -27,10 +27,6 @@ REFRESHING_KEY = keys.hot_pool("refreshing")
 TAGGING_KEY = keys.hot_pool("tagging")
 
 
-def _scored_key(mid: int) -> str:
-    return keys.user_prefix(mid) + "picks_hot"
-
-
 class Pools:
     def __init__(self, r: redis.Redis) -> None:
         self._r = r
@@ -112,12 +108,12 @@ class Pools:
     def note_scored(self, mid: int, date: str, *, complete: bool) -> None:
         """The user's picks of ``date`` were scored from pools whose tag pass was done
         (``complete``) or not (then they are re-scored once it is)."""
-        self._r.set(_scored_key(mid), f"{date} {int(complete)}", ex=2 * 86400)
+        self._r.set(keys.picks_hot_scored(mid), f"{date} {int(complete)}", ex=2 * 86400)
 
     def scored_complete(self, mid: int, date: str) -> bool | None:
         """Whether the user's picks of ``date`` came from tagged pools; ``None`` when no
         picks of that date were noted."""
-        raw = self._r.get(_scored_key(mid))
+        raw = self._r.get(keys.picks_hot_scored(mid))
         day, _, flag = (raw or b"").decode().partition(" ")
         return None if day != date else flag == "1"
 

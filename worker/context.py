@@ -32,12 +32,6 @@ class Context:
     # week moves it a day per simulated day.
     clock: Callable[[], dt.datetime]
 
-    @property
-    def limits(self) -> Settings:
-        """What bounds the pools: the settings themselves (each source names its own
-        field). Kept for the callers that pass ``ctx.limits`` to ``refresh_hot``."""
-        return self.settings
-
 
 @functools.cache
 def context_for(settings: Settings) -> Context:

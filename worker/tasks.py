@@ -296,7 +296,7 @@ def tag_hot(self, deferred: int = 0) -> int:
     started = time.monotonic()
     yielding = deferred < MAX_TAG_DEFERRALS
     try:
-        fetched = tag_hot_pools(ctx.store, ctx.client, ctx.limits, before_fetch=(
+        fetched = tag_hot_pools(ctx.store, ctx.client, ctx.settings, before_fetch=(
             (lambda: first_picks_first(ctx.store)) if yielding else None))
     except Deferred:
         # What was fetched is cached; the claim stays with the pass queued again.
@@ -343,7 +343,7 @@ def refresh_hot(self) -> dict:
     ctx = task_context(self)
     started = time.monotonic()
     try:
-        sizes = refresh_hot_pools(ctx.store, ctx.client, ctx.limits)
+        sizes = refresh_hot_pools(ctx.store, ctx.client, ctx.settings)
     except errors.RiskControl as exc:
         log.warning("hot refresh paused by bilibili risk control: %s", exc)
         return {}

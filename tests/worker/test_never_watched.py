@@ -94,7 +94,7 @@ def test_no_pick_was_ever_watched(ten_users, store: Store) -> None:
             if step:
                 world.advance(step)
                 assert control("POST", "/advance_day", json={"days": step}).ok
-            refresh_hot(ctx.store, ctx.client, ctx.limits)  # beat's job, every few hours
+            refresh_hot(ctx.store, ctx.client, ctx.settings)  # beat's job, every few hours
             hot = {r.bvid for s in ("hot", "weekly", "ranking") for r in store.pools.hot(s)}
             _refresh_all(store, queue, mids, first=not day)
             for mid in mids:
