@@ -249,6 +249,11 @@ def dislike_reasons(mid: int) -> str:
     return f"user:{mid}:dislike:reasons"
 
 
+def refresh_wish(mid: int) -> str:
+    """Set when a refresh was asked while another ran (see ``store.locks.want_again``)."""
+    return f"user:{mid}:lock:wish"
+
+
 def picks_hot_scored(mid: int) -> str:
     """The date of the user's newest picks and whether their hot pools had tags then."""
     return f"user:{mid}:picks_hot"

@@ -93,16 +93,12 @@ class RefreshLocks:
 
     def want_again(self, mid: int) -> None:
         """A refresh was asked for while one is queued or running."""
-        self._r.set(_wish_key(mid), 1, px=self._ttl_ms)
+        self._r.set(keys.refresh_wish(mid), 1, px=self._ttl_ms)
 
     def take_wish(self, mid: int) -> bool:
         """A listing starts now: it answers every wish so far (True when there was one)."""
-        return bool(self._r.delete(_wish_key(mid)))
+        return bool(self._r.delete(keys.refresh_wish(mid)))
 
     def wished(self, mid: int) -> bool:
         """A refresh was asked for since the last listing started."""
-        return bool(self._r.exists(_wish_key(mid)))
-
-
-def _wish_key(mid: int) -> str:
-    return keys.user_prefix(mid) + "lock:wish"
+        return bool(self._r.exists(keys.refresh_wish(mid)))

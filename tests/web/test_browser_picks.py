@@ -74,7 +74,10 @@ def env(redis_url: str):
         shared.mid, shared.csrf = session["mid"], session["csrf_token"]
         wait_for(lambda: shared.api("/api/status")["state"] == "ready", timeout_s=240,
                  what="the first picks")
-        wait_for(lambda: not store.locks.held(shared.mid), timeout_s=240, what="backfill")
+        # Then the hot pools' detail pass of this fresh installation and its re-score of
+        # today's picks: no test below may see the picks change under it.
+        wait_for(lambda: store.pools.tags_done() and not store.locks.held(shared.mid),
+                 timeout_s=240, what="backfill and the hot pools' re-score")
         _keep_as_yesterday(shared)
         yield shared
     finally:
