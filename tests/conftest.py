@@ -26,11 +26,11 @@ import redis
 from settings import Settings
 from store import Store
 from tests.support import (
-    KEEP_PREFIXES,
     LEAN,
     TEST_SECRET,
     ServerThread,
     SimControl,
+    empty_redis,
     kill_worker,
     missing,
     start_simulator,
@@ -63,9 +63,7 @@ def redis_url() -> Iterator[str]:
 def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url)
     yield client
-    doomed = [k for k in client.scan_iter() if not k.startswith(KEEP_PREFIXES)]
-    if doomed:
-        client.delete(*doomed)
+    empty_redis(client)
 
 
 @pytest.fixture

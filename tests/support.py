@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 from werkzeug.serving import make_server
 
@@ -38,6 +39,24 @@ LEAN = {
 # Celery's queue bindings: the per-test cleanup keeps them (routing needs them) and empties
 # everything else, queued tasks included, so no test inherits another's work.
 KEEP_PREFIXES = (b"_kombu.binding",)
+
+
+def empty_redis(client: redis.Redis) -> None:
+    """Delete every key but Celery's queue bindings."""
+    doomed = [k for k in client.scan_iter() if not k.startswith(KEEP_PREFIXES)]
+    if doomed:
+        client.delete(*doomed)
+
+
+def page_settings(redis_url: str, sim_url: str, **changes: object) -> Settings:
+    """A module's whole stack against its own simulator, for the page's browser tests:
+    demo on, bilibili as fast as the simulator allows, retries and cool-downs short."""
+    return Settings(
+        secret_key=TEST_SECRET, redis_url=redis_url, api_base=sim_url, passport_base=sim_url,
+        www_base=sim_url, demo=True, http_timeout_s=3.0, refresh_min_interval_s=0.0,
+        bilibili_rps=500.0, retry_base_s=0.01, retry_max_total_s=0.5, cooldown_412_min=0.02,
+        cooldown_352_min=0.02, **changes,
+    )
 
 
 def missing(what: str, how: str) -> None:
@@ -115,12 +134,13 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 def start_worker(
     settings: Settings, queues: str = "sync_first,sync,push,ml", loglevel: str = "INFO",
-    *, beat: bool = False, extra_env: dict[str, str] | None = None,
+    *, beat: bool = False, extra_env: dict[str, str] | None = None, threads: int = 0,
 ) -> subprocess.Popen:
     """A real worker process with these settings (solo pool), once it says it is ready.
     ``beat``: with beat embedded (its own fresh schedule file), for tests whose refreshes
     wait for a retry (beat's retry tick, every ``retry_poll_s``, requeues them).
-    ``extra_env`` is laid over the settings' environment (fault injection)."""
+    ``extra_env`` is laid over the settings' environment (fault injection). ``threads``:
+    a thread pool of that many, as the Procfile deploys the sync worker."""
     embedded = []
     if beat:
         schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
@@ -128,7 +148,9 @@ def start_worker(
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "scheduler" if beat else "worker", "worker",
          "--queues", queues, *embedded,
-         "--pool", "solo", "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+         *(["--pool", "threads", "--concurrency", str(threads)] if threads
+           else ["--pool", "solo"]),
+         "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
          "--loglevel", loglevel, "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT,
         env={**settings_env(settings), **(extra_env or {})},

@@ -19,7 +19,9 @@ from store import Store
 from tests.support import (
     TEST_SECRET,
     ServerThread,
+    empty_redis,
     kill_worker,
+    page_settings,
     start_worker,
     wait_for,
 )
@@ -57,11 +59,8 @@ def env(redis_url: str):
     from web import create_app as web_app  # noqa: PLC0415
 
     sim = ServerThread(simulator_app(seed=11))
-    settings = Settings(
-        secret_key=TEST_SECRET, redis_url=redis_url, api_base=sim.url, passport_base=sim.url,
-        www_base=sim.url, demo=True, http_timeout_s=3.0, refresh_min_interval_s=0.0,
-        bilibili_rps=500.0, retry_base_s=0.01, retry_max_total_s=0.5, cooldown_412_min=0.02,
-        cooldown_352_min=0.02, tag_fetch_per_pool=10,
+    settings = page_settings(
+        redis_url, sim.url, tag_fetch_per_pool=10,
         # The first sync's details only: no chain of backfill runs for the setup to wait out.
         metadata_per_sync=0,
     )
@@ -84,9 +83,7 @@ def env(redis_url: str):
         web.stop()
         kill_worker(worker)
         sim.stop()
-        doomed = [k for k in store.redis.scan_iter() if not k.startswith(b"_kombu.binding")]
-        if doomed:
-            store.redis.delete(*doomed)
+        empty_redis(store.redis)
 
 
 def _keep_as_yesterday(env: Env) -> None:

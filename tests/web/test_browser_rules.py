@@ -12,9 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from settings import Settings
 from store import Store
-from tests.support import TEST_SECRET, ServerThread, start_worker, stop_worker, wait_for
+from tests.support import (
+    TEST_SECRET,
+    ServerThread,
+    empty_redis,
+    page_settings,
+    start_worker,
+    stop_worker,
+    wait_for,
+)
 from tests.web.chromium import chromium, watched
 from tests.web.helpers import log_in
 
@@ -37,11 +44,8 @@ def env(redis_url: str):
     from web import create_app as web_app  # noqa: PLC0415
 
     sim = ServerThread(simulator_app(seed=11))
-    settings = Settings(
-        secret_key=TEST_SECRET, redis_url=redis_url, api_base=sim.url, passport_base=sim.url,
-        www_base=sim.url, demo=True, http_timeout_s=3.0, refresh_min_interval_s=0.0,
-        bilibili_rps=500.0, retry_base_s=0.01, retry_max_total_s=0.5, cooldown_412_min=0.02,
-        cooldown_352_min=0.02, first_sync_metadata=3000, metadata_per_sync=3000,
+    settings = page_settings(
+        redis_url, sim.url, first_sync_metadata=3000, metadata_per_sync=3000,
         tag_fetch_per_pool=40, hot_pool_cap=80, ranking_rids=(0,),
     )
     store = Store.connect(redis_url, TEST_SECRET)
@@ -57,16 +61,15 @@ def env(redis_url: str):
     try:
         shared.http, session = log_in(web.url, sim_control)
         shared.mid = session["mid"]
-        wait_for(lambda: store.picks.latest_date(shared.mid) and not store.locks.held(
-            shared.mid), timeout_s=240, what="the first picks")
+        # The first picks and the same day's re-score once the hot pools' details are in.
+        wait_for(lambda: store.picks.latest_date(shared.mid) and store.pools.tags_done()
+                 and not store.locks.held(shared.mid), timeout_s=240, what="the first picks")
         yield shared
     finally:
         web.stop()
         stop_worker(worker)
         sim.stop()
-        doomed = [k for k in store.redis.scan_iter() if not k.startswith(b"_kombu.binding")]
-        if doomed:
-            store.redis.delete(*doomed)
+        empty_redis(store.redis)
 
 
 @pytest.fixture(scope="module")

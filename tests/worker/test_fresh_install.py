@@ -8,11 +8,6 @@ from the stored pools, with no request made for any user."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -21,38 +16,10 @@ import requests
 
 from settings import Settings
 from store import Store
-from tests.support import ROOT, ServerThread, settings_env, stop_worker, wait_for
+from tests.support import ServerThread, start_worker, stop_worker, wait_for
 from tests.web.helpers import log_in
 
 USERS = 8
-
-
-def start_threads_worker(settings: Settings, queues: str, pool: str) -> subprocess.Popen:
-    """A worker as the Procfile deploys it (the sync one with 4 threads)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--queues", queues,
-         "--pool", pool, "--concurrency", "4", "--loglevel", "INFO",
-         "--hostname", f"test-{pool}-{os.getpid()}-{time.monotonic_ns()}@%h",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=settings_env(settings), start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if " ready." in line:
-                ready.set()
-
-    threading.Thread(target=pump, daemon=True).start()
-    if not ready.wait(60):
-        proc.kill()
-        pytest.fail("celery worker did not start:\n" + "".join(lines[-40:]))
-    proc.output = lines  # type: ignore[attr-defined]
-    return proc
 
 
 @pytest.fixture
@@ -71,8 +38,8 @@ def household(fast_settings: Settings, store: Store) -> Iterator[tuple[Settings,
     web = ServerThread(create_web(settings))
     # First syncs only, to begin with: the tag pass (sync queue) waits until the test
     # starts a worker for it, so every first pick is made before the tags are in.
-    workers = [start_threads_worker(settings, "sync_first", "threads"),
-               start_threads_worker(settings, "ml", "solo")]
+    workers = [start_worker(settings, "sync_first", threads=4),
+               start_worker(settings, "ml")]
 
     def control(method: str, path: str, **kwargs) -> requests.Response:
         return requests.request(method, f"{sim.url}/_sim{path}", timeout=10, **kwargs)
@@ -139,7 +106,7 @@ def test_every_user_of_a_fresh_installation_gets_hot_picks_then_tags(household, 
     assert not any(store.pools.scored_complete(m, today) for m in mids)
     # Then the tag pass: every hot candidate gets its tags, and everyone's picks of the
     # day are scored again from them (same day, no request made for any user).
-    workers.append(start_threads_worker(settings, "sync", "threads"))
+    workers.append(start_worker(settings, "sync", threads=4))
     wait_for(lambda: all(store.pools.scored_complete(m, today) for m in mids)
              and not any(store.locks.held(m) for m in mids),
              timeout_s=240, what="everyone's picks scored again with the pools' tags")
