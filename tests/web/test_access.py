@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import http.client
 import json
-import time
 
 import pytest
 import requests
 
 from store import BehaviourEvent
+from tests.support import in_one_minute
 from tests.web.helpers import log_in
 
 PICKS_A = {"date": "2026-11-29", "generated_at": "2026-11-29T06:00:00+08:00",
@@ -145,16 +145,6 @@ def _call_from(url: str, path: str, address: str, method: str = "POST") -> tuple
         conn.close()
 
 
-def _in_one_minute(store, calls):
-    """Run ``calls`` inside one rate-limit window (they are counted per minute)."""
-    while True:
-        window = time.time() // 60
-        result = calls()
-        if time.time() // 60 == window:
-            return result
-        store.redis.delete(*store.redis.keys("rate:*"))
-
-
 def test_qr_generation_limited_per_client_and_for_all(web_factory, store):
     web = web_factory(qr_per_client_per_min=2, qr_global_per_min=3)
 
@@ -163,7 +153,7 @@ def test_qr_generation_limited_per_client_and_for_all(web_factory, store):
         second = [_call_from(web.url, "/api/login/qrcode", "127.0.0.2") for _ in range(2)]
         return first, second
 
-    first, second = _in_one_minute(store, calls)
+    first, second = in_one_minute(store, calls)
     assert [s for s, _ in first] == [200, 200, 429] and "二维码" in first[2][1]["error"]
     # Another client gets its own allowance, until the cap for all clients is reached.
     assert [s for s, _ in second] == [200, 429] and "本站" in second[1][1]["error"]

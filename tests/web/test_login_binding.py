@@ -11,6 +11,7 @@ import secrets
 
 import requests
 
+from tests.support import in_one_minute
 from tests.web.helpers import log_in
 
 
@@ -140,7 +141,7 @@ def test_the_owners_polls_are_limited_per_code_and_per_client(web_factory, store
                           cookie=other_cookie) for _ in range(2)]
         return one, two
 
-    one, two = _in_one_minute(store, calls)
+    one, two = in_one_minute(store, calls)
     assert [s for s, _, _ in one] == [200, 200, 429] and "频繁" in one[2][1]["error"]
     assert int(one[2][2]["Retry-After"]) in range(1, 61)
     assert [s for s, _, _ in two] == [200, 429]
@@ -158,7 +159,7 @@ def test_the_global_poll_cap_counts_bound_keys_only(web_factory, store):
         return [_call_from(web, f"/api/login/poll?qrcode_key={key}", f"127.0.0.{n}",
                            cookie=cookie)[0] for n, (key, cookie) in polls]
 
-    assert _in_one_minute(store, calls) == [200, 200, 200, 429]
+    assert in_one_minute(store, calls) == [200, 200, 200, 429]
 
 
 def test_qr_codes_past_the_per_client_limit_are_429_with_retry_after(web_factory, store):
@@ -167,7 +168,7 @@ def test_qr_codes_past_the_per_client_limit_are_429_with_retry_after(web_factory
     def calls():
         return [_call_from(web, "/api/login/qrcode", "127.0.0.4", "POST") for _ in range(2)]
 
-    first, second = _in_one_minute(store, calls)
+    first, second = in_one_minute(store, calls)
     assert first[0] == 200 and second[0] == 429 and second[1]["error"]
     assert int(second[2]["Retry-After"]) in range(1, 61)
 
@@ -198,18 +199,6 @@ def test_asking_for_a_qr_code_keeps_the_browsers_session(web, sim):
     assert http.cookies["bilirec_session"] == first
     _, session = log_in(web.url, sim, http=http)  # the second code logs in
     assert session["logged_in"] is True and http.cookies["bilirec_session"] != first
-
-
-def _in_one_minute(store, calls):
-    """Run ``calls`` inside one rate-limit window (they are counted per minute)."""
-    import time  # noqa: PLC0415
-
-    while True:
-        window = time.time() // 60
-        result = calls()
-        if time.time() // 60 == window:
-            return result
-        store.redis.delete(*store.redis.keys("rate:*"))
 
 
 def test_behind_a_proxy_the_public_origin_is_same_site(web_factory):
