@@ -33,7 +33,7 @@ def rotate(session: Session):
 def feed(token: str):
     ctx = web_context()
     mid = ctx.store.feed.owner(token) if len(token) <= 64 else None
-    if mid is None:
+    if mid is None or not ctx.settings.mid_allowed(mid):  # off the allow-list: as logged out
         raise ApiError(404, "没有这个订阅地址（可能已重新生成）")
     view = _feed_view()
     docs = [view.narrow(doc) for day in ctx.store.picks.dates(mid)

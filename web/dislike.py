@@ -16,9 +16,6 @@ import time
 from dataclasses import dataclass
 
 from store import BehaviourEvent, Store
-from web.errors import ApiError
-
-HOT_POOLS = ("hot", "weekly", "ranking")
 
 
 @dataclass(frozen=True)
@@ -32,11 +29,11 @@ class Facts:
 
 
 def facts(store: Store, mid: int, bvid: str) -> Facts:
-    """From the shared video cache, else the pools the pick came from, else the picks."""
+    """From the shared video cache (every hot candidate's details are there), else the
+    user's own pool, else the picks."""
     record = store.videos.get_many([bvid]).get(bvid)
     if record is None or record.tags is None:
         pooled = [r for r in store.pools.user(mid) if r.bvid == bvid]
-        pooled += [r for s in HOT_POOLS for r in store.pools.hot(s) if r.bvid == bvid]
         record = next((r for r in pooled if r.tags is not None), record or next(
             iter(pooled), None))
     if record is not None:
@@ -53,16 +50,16 @@ def facts(store: Store, mid: int, bvid: str) -> Facts:
 
 def apply(store: Store, mid: int, bvid: str, reason: str) -> bool:
     """Record what ``reason`` says about ``bvid``; True when the rules changed (the
-    caller re-scores). 409 (nothing written) when what the reason needs of the video is
-    not known."""
+    caller re-scores). When what the reason needs of the video is not known (no UP主,
+    tags or length stored for it), it is a plain dislike, as without a reason."""
     video = facts(store, mid, bvid) if reason != "seen" else Facts()
-    if reason in ("author", "clickbait") and not video.author_mid:
-        raise ApiError(409, "不知道这个视频的UP主")
-    if reason == "topic" and not video.tags:
-        raise ApiError(409, "这个视频还没有标签信息")
-    if reason in ("too_short", "too_long") and video.duration <= 0:
-        raise ApiError(409, "不知道这个视频的时长")
     now = int(time.time())
+    if (reason in ("author", "clickbait") and not video.author_mid
+            or reason == "topic" and not video.tags
+            or reason in ("too_short", "too_long") and video.duration <= 0):
+        store.events.append(mid, [BehaviourEvent("feedback_dislike", bvid, now,
+                                                 source="web")])
+        return False
     # The card was answered, so it is never a shown-but-ignored negative either (which
     # would count against the UP主 and everything else about the video).
     store.feedback.click(mid, bvid)

@@ -21,6 +21,9 @@ def queue_refresh(ctx: WebContext, mid: int, *, first: bool = False) -> bool:
     try:
         ctx.queue.refresh_user(mid, token, first=first)
     except Exception:
+        # Nothing is queued: the status must not say it is (the caller answers 503).
         ctx.store.locks.release(mid, token)
+        idle = "ready" if ctx.store.picks.latest_date(mid) else "error"
+        ctx.store.status.set(mid, idle, message="任务队列暂时不可用，请稍后再点刷新")
         raise
     return True

@@ -64,6 +64,8 @@ def test_a_broker_error_when_queueing_is_503(settings, sim, store):
                          headers={"X-CSRF-Token": session["csrf_token"]}, timeout=20)
         assert resp.status_code == 503 and "队列" in resp.json()["error"]
         assert not store.locks.held(mid)  # released: the next try can queue
+        status = http.get(f"{server.url}/api/status", timeout=10).json()
+        assert status["state"] != "queued" and "队列" in status["message"]  # nothing is
     finally:
         server.stop()
 

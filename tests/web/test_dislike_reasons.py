@@ -103,10 +103,16 @@ def test_bad_reasons_are_400_and_change_nothing(web, store, user, body):
     assert state(store, mid) == before
 
 
-def test_a_reason_needing_what_is_unknown_is_409(web, store, user):
+def test_a_reason_needing_what_is_unknown_is_a_plain_dislike(web, store, user):
+    """No UP主, tags or length stored for the video: the reason cannot say more than a
+    dislike without one, so that is what it records (never a rule or preference built
+    from nothing)."""
     http, session, mid = user
     store.videos.put([dataclasses.replace(VIDEO, tags=None, duration=0, owner_mid=0)])
     before = state(store, mid)
-    for reason in ("topic", "too_long", "author"):
-        assert send(web, http, session, kind="dislike", reason=reason).status_code == 409
-    assert state(store, mid) == before
+    for reason in ("topic", "too_long", "author", "clickbait"):
+        assert send(web, http, session, kind="dislike", reason=reason).status_code == 204
+    after = state(store, mid)
+    assert (after["rules"], after["reasons"]) == (before["rules"], before["reasons"])
+    assert after["feedback"] == {**before["feedback"], VIDEO.bvid: "dislike"}
+    assert ("feedback_dislike", VIDEO.bvid, "web") in after["events"]

@@ -6,6 +6,7 @@ next request; an unreadable stored value does not make logout a 500."""
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 
 import requests
 
@@ -111,6 +112,9 @@ def test_a_mid_taken_off_the_allow_list_is_logged_out_at_its_next_request(
     http, session = log_in(before.url, sim, mid=dropped)
     store.picks.save(dropped, "2026-11-29", _picks(dt.date(2026, 11, 29), SHOWN_TODAY))
     assert http.get(f"{before.url}/api/picks", timeout=10).status_code == 200  # now cached
+    feed_path = urllib.parse.urlsplit(http.get(f"{before.url}/api/settings", timeout=10)
+                                      .json()["feed_url"]).path
+    assert requests.get(f"{before.url}{feed_path}", timeout=10).status_code == 200
 
     after = web_factory(allowed_mids=frozenset({kept}))  # the operator's new list
     assert http.get(f"{after.url}/api/session", timeout=10).json()["logged_in"] is False
@@ -119,6 +123,7 @@ def test_a_mid_taken_off_the_allow_list_is_logged_out_at_its_next_request(
     resp = http.post(f"{after.url}/api/refresh", headers={"X-CSRF-Token": session["csrf_token"]},
                      timeout=10)
     assert resp.status_code == 401
+    assert requests.get(f"{after.url}{feed_path}", timeout=10).status_code == 404  # no feed
 
 
 def test_unreadable_credentials_do_not_make_logout_a_500(web, sim, store):
