@@ -31,7 +31,7 @@ from worker import ml  # noqa: E402
 TODAY = dt.date(2026, 11, 28)
 
 
-def _record(video, source: str = "") -> VideoRecord:  # noqa: ANN001
+def _record(video, source: str = "") -> VideoRecord:
     return VideoRecord(
         bvid=video.bvid, title=video.title, tid=video.partition, duration=video.duration,
         owner_mid=video.author_mid, owner_name=video.author_name, view=video.view,
@@ -40,7 +40,7 @@ def _record(video, source: str = "") -> VideoRecord:  # noqa: ANN001
     )
 
 
-def _behaviour(event, n: int) -> list[BehaviourEvent]:  # noqa: ANN001
+def _behaviour(event, n: int) -> list[BehaviourEvent]:
     out = [BehaviourEvent("watch", event.bvid, event.at + n, progress=event.progress,
                           duration=event.duration)]
     for flag, kind in ((event.liked, "like"), (event.faved, "fav"), (event.coined, "coin"),

@@ -26,7 +26,7 @@ FOLLOWINGS = "/x/relation/followings"
 ARC = "/x/space/wbi/arc/search"
 
 
-def _complete(ctx, mid: int) -> None:  # noqa: ANN001
+def _complete(ctx, mid: int) -> None:
     report = sync_user(ctx, mid)
     while report.backfill_pending or report.metadata_missing:
         report = sync_user(ctx, mid)

@@ -35,7 +35,7 @@ FIRST_MID = 10001
 RESCORE_WAIT_S = 1500.0
 
 
-def _complete(ctx, mid: int) -> int:  # noqa: ANN001
+def _complete(ctx, mid: int) -> int:
     runs, report = 1, sync_user(ctx, mid)
     while report.backfill_pending or report.metadata_missing:
         report = sync_user(ctx, mid)
@@ -88,7 +88,7 @@ def first_picks_figure() -> None:
     600 history items, 40 favourites, 30 likes and 10 coins (the simulator's first
     account), at the default 1 request/s, with the hot pools already warm, on workers
     as deployed (sync and ml apart, the ml one having served a user before)."""
-    from web import create_app  # noqa: PLC0415
+    from web import create_app
 
     with bench_world() as b:
         fast = context_for(replace(b.settings, bilibili_rps=1000.0))
@@ -164,7 +164,7 @@ def fresh_install_figure() -> None:
         context_for.cache_clear()
 
 
-def _untagged_share(store) -> float:  # noqa: ANN001 - a Store
+def _untagged_share(store) -> float:  # a Store
     """Share of the hot candidates (each video once, as scored) whose tags are unknown."""
     _, pools = store.pools.hot_many(HOT_SOURCES)
     unique = {}
@@ -180,8 +180,8 @@ def _rescored(b: Bench, day: str | None) -> bool:
     return bool(noted and day and noted(FIRST_MID, day))
 
 
-def _web(b: Bench):  # noqa: ANN202 - (session, url, server)
-    from web import create_app  # noqa: PLC0415
+def _web(b: Bench):  # (session, url, server)
+    from web import create_app
 
     server = make_server("127.0.0.1", 0, create_app(b.settings), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -217,7 +217,7 @@ def _start_worker(b: Bench, queues: str, pool: str) -> subprocess.Popen:
     )
     ready = threading.Event()
 
-    log = open(os.environ.get("BENCH_WORKER_LOG", os.devnull), "w")  # noqa: SIM115
+    log = open(os.environ.get("BENCH_WORKER_LOG", os.devnull), "w")
 
     def pump() -> None:
         assert proc.stdout is not None
@@ -237,9 +237,9 @@ def _start_worker(b: Bench, queues: str, pool: str) -> subprocess.Popen:
 def _warm_ml_worker(b: Bench) -> None:
     """A running ml worker has served users before (TensorFlow loaded, functions traced):
     it trains and scores a made-up user from the hot pools first, with no bilibili call."""
-    from celery import Celery  # noqa: PLC0415
+    from celery import Celery
 
-    from store import BehaviourEvent, UserProfile  # noqa: PLC0415
+    from store import BehaviourEvent, UserProfile
 
     mid, store = 1, b.store
     hot = [r for s in ("hot", "weekly") for r in store.pools.hot(s)][:80]

@@ -101,7 +101,7 @@ def cpu_ms_per_request(settings, sid: str, path: str, *, cached: bool = True, n:
                        ) -> float:
     """This process's CPU time per request through the Flask app (no server, no wrk): less
     sensitive than req/s to other load on a shared machine."""
-    from web import create_app  # noqa: PLC0415
+    from web import create_app
 
     app = create_app(settings)
     client = app.test_client()

@@ -36,8 +36,8 @@ class Bench:
         self.control("POST", "/counters/reset")
 
     def log_in(self, mid: int) -> None:
-        from bilibili.http import Hosts, Transport  # noqa: PLC0415
-        from bilibili.login import LoginClient  # noqa: PLC0415
+        from bilibili.http import Hosts, Transport
+        from bilibili.login import LoginClient
 
         s = self.settings
         client = LoginClient(Transport(Hosts(s.api_base, s.passport_base, s.www_base)))
@@ -53,14 +53,14 @@ class Bench:
 @contextlib.contextmanager
 def bench_world(*, n_users: int = 5, seed: int = 11, history_scale: float = 1.0,
                 taste: str = "topic", **changes) -> Iterator[Bench]:
-    from simulator.app import create_app  # noqa: PLC0415
+    from simulator.app import create_app
 
     data = Path(tempfile.mkdtemp(prefix="bilirec-bench-"))
     redis_url, redis_proc = start_redis(data, persist=False)
     server = make_server("127.0.0.1", 0, create_app(seed=seed, n_users=n_users,
                                                         history_scale=history_scale,
                                                         taste=taste), threaded=True)
-    import threading  # noqa: PLC0415
+    import threading
 
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -51,7 +51,7 @@ FAMILIES = {"events": ("events",), "model": ("model", "taste"), "picks": ("picks
             "pool": ("pool",)}
 
 
-def _load_main(url: str, cookie: str, rps: float, stop, out: str) -> None:  # noqa: ANN001
+def _load_main(url: str, cookie: str, rps: float, stop, out: str) -> None:
     """GET ``url`` at a fixed rate from a thread pool (open loop: a slow answer does not
     delay the next request) until ``stop`` is set; latencies and errors to ``out``."""
     latencies: list[float] = []

@@ -82,7 +82,7 @@ def refresh(ctx: Context, mid: int) -> tuple[dict, set[str]]:
     return doc, recent
 
 
-def _more_to_sync(report) -> bool:  # noqa: ANN001 - worker.sync.SyncReport
+def _more_to_sync(report) -> bool:  # worker.sync.SyncReport
     """What the tasks chain another sync on: an unfinished listing, or details still being
     fetched (and this run got some). Read defensively: the report's fields move with the
     sync's work."""

@@ -137,5 +137,5 @@ def _set_cookie_headers(resp: requests.Response) -> list[str]:
 
 
 class _NoCookies(requests.cookies.cookielib.DefaultCookiePolicy):
-    def set_ok(self, cookie, request):  # noqa: ANN001 - cookielib's signature
+    def set_ok(self, cookie, request):  # cookielib's signature
         return False

@@ -117,7 +117,7 @@ def _watch(children: list[_Child], policy: RestartPolicy, stopping: threading.Ev
     return 0
 
 
-def _on_signals(stopping: threading.Event):  # noqa: ANN202 - returns the undo callable
+def _on_signals(stopping: threading.Event):  # returns the undo callable
     """Ctrl-C and SIGTERM set ``stopping``; the returned callable puts the old handlers
     back. Signal handlers can only be set from the main thread."""
     if threading.current_thread() is not threading.main_thread():

@@ -46,7 +46,7 @@ def redis_url() -> Iterator[str]:
         binary = shutil.which("redis-server")
         if binary is None:
             missing("Redis", "run `make test` or install redis-server")
-        from launcher.redis_server import start_redis  # noqa: PLC0415
+        from launcher.redis_server import start_redis
 
         url, proc = start_redis(Path(tempfile.mkdtemp()), persist=False)
     try:
@@ -106,7 +106,7 @@ def settings(redis_url: str, simulator_url: str, redis_client: redis.Redis) -> S
 
 @pytest.fixture
 def web(settings: Settings) -> Iterator[ServerThread]:
-    from web import create_app  # noqa: PLC0415
+    from web import create_app
 
     server = ServerThread(create_app(settings))
     yield server
@@ -116,7 +116,7 @@ def web(settings: Settings) -> Iterator[ServerThread]:
 @pytest.fixture
 def web_factory(settings: Settings) -> Iterator[Callable[..., ServerThread]]:
     """A web app with some settings changed (e.g. allowed mids)."""
-    from web import create_app  # noqa: PLC0415
+    from web import create_app
 
     servers: list[ServerThread] = []
 
@@ -157,7 +157,7 @@ def lean_settings(fast_settings: Settings) -> Settings:
 def private_sim() -> Iterator[SimControl]:
     """The control API of a simulator with a fresh world of its own (seed 11), for tests
     that advance days or break things; ``private_settings`` points at it."""
-    from worker.context import context_for  # noqa: PLC0415
+    from worker.context import context_for
 
     server = start_simulator(seed=11)
     yield SimControl(server.url, timeout_s=10)

@@ -82,7 +82,7 @@ def wait_for(predicate: Callable[[], object], timeout_s: float = 20.0, what: str
 class ServerThread:
     """A WSGI app served on 127.0.0.1 (real HTTP) until stopped."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001 - any WSGI app
+    def __init__(self, app) -> None:  # any WSGI app
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         # stop() waits for serve_forever to look at its flag: every 0.5 s by default,
@@ -117,7 +117,7 @@ class SimControl:
 def start_simulator(seed: int) -> ServerThread:
     """A simulator with a world of its own, built before the first test's request (whose
     timeout is short)."""
-    from simulator.app import create_app  # noqa: PLC0415
+    from simulator.app import create_app
 
     server = ServerThread(create_app(seed=seed))
     requests.get(f"{server.url}/_sim/world", timeout=60).raise_for_status()
@@ -202,9 +202,9 @@ def log_in_directly(
     mid: int | None = None,
 ) -> int:
     """Log a simulated user in through the QR flow (no web) and store them as the web does."""
-    from bilibili.http import Hosts, Transport  # noqa: PLC0415
-    from bilibili.login import LoginClient  # noqa: PLC0415
-    from store import UserProfile  # noqa: PLC0415
+    from bilibili.http import Hosts, Transport
+    from bilibili.login import LoginClient
+    from store import UserProfile
 
     client = LoginClient(Transport(
         Hosts(settings.api_base, settings.passport_base, settings.www_base), timeout_s=5

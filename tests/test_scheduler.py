@@ -22,7 +22,7 @@ def test_schedule_follows_the_settings():
 
 
 def test_scheduled_tasks_exist_in_the_worker():
-    from worker.app import TASK_ROUTES, create_celery  # noqa: PLC0415
+    from worker.app import TASK_ROUTES, create_celery
 
     app = create_celery(Settings(secret_key=SECRET))
     app.loader.import_default_modules()
@@ -32,8 +32,8 @@ def test_scheduled_tasks_exist_in_the_worker():
 
 
 def test_web_queues_a_task_the_worker_has():
-    from web.queue import REFRESH_USER, SYNC_FIRST_QUEUE, SYNC_QUEUE  # noqa: PLC0415
-    from worker import app as worker_app  # noqa: PLC0415
+    from web.queue import REFRESH_USER, SYNC_FIRST_QUEUE, SYNC_QUEUE
+    from worker import app as worker_app
 
     app = worker_app.create_celery(Settings(secret_key=SECRET))
     app.loader.import_default_modules()
@@ -43,11 +43,11 @@ def test_web_queues_a_task_the_worker_has():
 
 def test_beat_process_queues_the_hot_refresh(fast_settings, redis_client, tmp_path):
     """A real `celery -A scheduler beat` with a 1.2 s hot period puts the hot tick on sync."""
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-    from dataclasses import replace  # noqa: PLC0415
+    import subprocess
+    import sys
+    from dataclasses import replace
 
-    from tests.support import ROOT, settings_env, wait_for  # noqa: PLC0415
+    from tests.support import ROOT, settings_env, wait_for
 
     env = settings_env(replace(fast_settings, hot_every_min=0.02))
     env["TMPDIR"] = str(tmp_path)

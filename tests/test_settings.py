@@ -116,7 +116,7 @@ def test_allowed_mids():
 
 
 def test_every_field_has_its_environment_variable():
-    from tests.support import settings_env  # noqa: PLC0415
+    from tests.support import settings_env
 
     changed = Settings(
         secret_key=SECRET, redis_url="redis://h:1/2", demo=True, web_port=9,

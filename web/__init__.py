@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 class _JSON(DefaultJSONProvider):
-    def loads(self, s, **kwargs):  # noqa: ANN001, ANN201 - Flask's signature
+    def loads(self, s, **kwargs):  # Flask's signature
         # 60 KiB of "[" fits under the body limit but nests past the parser's recursion
         # limit; as a ValueError it is bad JSON (400) like any other.
         try:

@@ -177,7 +177,7 @@ def _limit(mid: int, name: str, per_min: int) -> bool:
     return web_context().store.limits.allow_user(name, mid, limit=per_min, window_s=WINDOW_S)
 
 
-def _too_often(message: str):  # noqa: ANN202 - a Flask response and its status
+def _too_often(message: str):  # a Flask response and its status
     resp = jsonify(error=message)
     # The counters are fixed windows: free again when this one ends.
     resp.headers["Retry-After"] = str(WINDOW_S - int(time.time()) % WINDOW_S)

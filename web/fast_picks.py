@@ -42,7 +42,7 @@ class FastPicks:
             try:
                 sid = parse_cookie(environ).get(self._cookie)
                 read = self._store.views.get_for_session(sid, LATEST)
-            except Exception:  # noqa: BLE001 - Flask answers it, with the proper error
+            except Exception:  # Flask answers it, with the proper error
                 return self._app(environ, start_response)
             session, body, _ = read
             if (session is not None and session.mid is not None and body is not None

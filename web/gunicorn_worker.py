@@ -75,7 +75,7 @@ def answer_bytes(status: int) -> bytes:
 class _Conn(TConn):
     """A connection, the bytes received of its next request and when they must be in."""
 
-    def __init__(self, *args) -> None:  # noqa: ANN002 - TConn's signature
+    def __init__(self, *args) -> None:  # TConn's signature
         super().__init__(*args)
         self.inbuf = bytearray()
         self.deadline = 0.0
@@ -97,7 +97,7 @@ class BalancedThreadWorker(ThreadWorker):
         return type(cls.__name__, (cls,), {
             "header_timeout_s": header_s, "body_timeout_s": body_s, "send_timeout_s": send_s})
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - gunicorn's signature
+    def __init__(self, *args, **kwargs) -> None:  # gunicorn's signature
         self._busy = 0
         self._reading: set[_Conn] = set()
         super().__init__(*args, **kwargs)
@@ -116,11 +116,11 @@ class BalancedThreadWorker(ThreadWorker):
     def worker_connections(self, _value: int) -> None:
         """Set once by the stock constructor; the property above reads the config instead."""
 
-    def enqueue_req(self, conn) -> None:  # noqa: ANN001 - gunicorn's TConn
+    def enqueue_req(self, conn) -> None:  # gunicorn's TConn
         self._busy += 1
         super().enqueue_req(conn)
 
-    def accept(self, listener) -> None:  # noqa: ANN001 - a listening socket
+    def accept(self, listener) -> None:  # a listening socket
         try:
             sock, addr = listener.accept()
         except OSError as exc:
@@ -134,11 +134,11 @@ class BalancedThreadWorker(ThreadWorker):
 
     # -- the event loop: reading slow requests, discarding refused bodies -------------
 
-    def on_client_socket_readable(self, conn, client) -> None:  # noqa: ANN001 - gunicorn's
+    def on_client_socket_readable(self, conn, client) -> None:  # gunicorn's
         conn.deadline = time.monotonic() + self.header_timeout_s  # a kept-alive one's next
         super().on_client_socket_readable(conn, client)
 
-    def finish_request(self, conn, fs) -> None:  # noqa: ANN001 - gunicorn's TConn, Future
+    def finish_request(self, conn, fs) -> None:  # gunicorn's TConn, Future
         self._busy -= 1
         result = False if fs.cancelled() or fs.exception() else fs.result()
         if result is _MORE and self.alive:
@@ -155,7 +155,7 @@ class BalancedThreadWorker(ThreadWorker):
         else:
             self._linger(conn)
 
-    def _watch(self, conn: _Conn, callback) -> None:  # noqa: ANN001 - a bound method
+    def _watch(self, conn: _Conn, callback) -> None:  # a bound method
         conn.sock.setblocking(False)
         self._reading.add(conn)
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(callback, conn))
@@ -186,7 +186,7 @@ class BalancedThreadWorker(ThreadWorker):
         conn.deadline = time.monotonic() + LINGER_S
         self._watch(conn, self._on_linger)
 
-    def _on_linger(self, conn: _Conn, _sock) -> None:  # noqa: ANN001 - the socket
+    def _on_linger(self, conn: _Conn, _sock) -> None:  # the socket
         data = self._recv(conn)
         if data is None:
             return
@@ -204,7 +204,7 @@ class BalancedThreadWorker(ThreadWorker):
         except OSError:
             return b""
 
-    def _on_readable(self, conn: _Conn, _sock) -> None:  # noqa: ANN001 - the socket
+    def _on_readable(self, conn: _Conn, _sock) -> None:  # the socket
         data = self._recv(conn)
         if data is None:
             return
@@ -221,7 +221,7 @@ class BalancedThreadWorker(ThreadWorker):
         else:
             self._linger(conn)  # answered (rejected)
 
-    def _on_drain(self, conn: _Conn, _sock) -> None:  # noqa: ANN001 - the socket
+    def _on_drain(self, conn: _Conn, _sock) -> None:  # the socket
         data = self._recv(conn, min(RECV_SIZE, conn.drain_left))
         if data is None:
             return
@@ -320,7 +320,7 @@ class BalancedThreadWorker(ThreadWorker):
         except OSError as exc:
             if exc.errno not in (errno.EPIPE, errno.ECONNRESET, errno.ENOTCONN):
                 self.log.exception("Socket error processing request.")
-        except Exception as exc:  # noqa: BLE001 - gunicorn answers it (400, 500)
+        except Exception as exc:  # gunicorn answers it (400, 500)
             self.handle_error(req, conn.sock, conn.client, exc)
         return False
 

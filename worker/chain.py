@@ -43,7 +43,7 @@ class Handover:
         return cls(**{f.name: raw[f.name] for f in fields(cls) if f.name in raw})
 
 
-def task_context(task) -> Context:  # noqa: ANN001 - a bound Celery task
+def task_context(task) -> Context:  # a bound Celery task
     return context_for(task.app.conf.bilirec_settings)
 
 
@@ -81,7 +81,7 @@ def retry_later(ctx: Context, mid: int, token: str, *, delay_s: float, attempt: 
 
 
 @contextlib.contextmanager
-def guarded(task, ctx: Context, mid: int, token: str,  # noqa: ANN001 - a bound task
+def guarded(task, ctx: Context, mid: int, token: str,  # a bound task
              attempt: int = 0) -> Iterator[lease.Lease | None]:
     """A step under its lease (``None``: a duplicate delivery, do nothing). A bug or an
     unexpected failure ends the refresh cleanly (lock freed, state said); Redis going

@@ -65,7 +65,7 @@ def _device_ids(store: Store, login: LoginClient) -> dict[str, str]:
     if ids is None:
         try:
             ids = login.device_ids()
-        except Exception:  # noqa: BLE001 - calls go on without; bilibili may then say -352
+        except Exception:  # calls go on without; bilibili may then say -352
             return {}
         store.device.save(ids)
     return ids

@@ -34,7 +34,7 @@ def mark_login_expired(ctx: Context, mid: int) -> None:
         return
     try:
         tasks_push.queue_login_expired(mid)
-    except Exception as exc:  # noqa: BLE001 - the page and the feed say it anyway
+    except Exception as exc:  # the page and the feed say it anyway
         log.warning("user %s: could not queue the 登录已失效 message: %s", mid,
                     type(exc).__name__)
 

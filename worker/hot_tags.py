@@ -7,7 +7,7 @@ from __future__ import annotations
 from store import Store
 
 
-class Deferred(Exception):  # noqa: N818 - not an error: the pass goes on later
+class Deferred(Exception):  # not an error: the pass goes on later
     """A user waits for their first picks: the pass stops here and is queued again."""
 
 

@@ -123,7 +123,7 @@ class _Pin:
 
 
 class _PinnedHTTPConnection(HTTPConnection):
-    def __init__(self, *args, pin: _Pin, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, pin: _Pin, **kwargs) -> None:
         self._pin = pin
         super().__init__(*args, **kwargs)
 
@@ -137,7 +137,7 @@ class _PinnedHTTPConnection(HTTPConnection):
 class _PinnedHTTPSConnection(HTTPSConnection):
     # TLS is set up by urllib3 on the socket returned here, with server_hostname and the
     # certificate match taken from the URL's host (self.host), not from the address.
-    def __init__(self, *args, pin: _Pin, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, pin: _Pin, **kwargs) -> None:
         self._pin = pin
         super().__init__(*args, **kwargs)
 
@@ -161,8 +161,8 @@ class _PinnedAdapter(HTTPAdapter):
         self._pin = pin
         self._pools: list[HTTPConnectionPool] = []
 
-    def get_connection_with_tls_context(self, request, verify, proxies=None,  # noqa: ANN001
-                                        cert=None) -> HTTPConnectionPool:  # noqa: ANN001
+    def get_connection_with_tls_context(self, request, verify, proxies=None,
+                                        cert=None) -> HTTPConnectionPool:
         parts = urlsplit(request.url)
         cls = _PinnedTlsPool if parts.scheme == "https" else _PinnedPool
         pool = cls(parts.hostname, parts.port, maxsize=1, block=False, pin=self._pin)

@@ -231,7 +231,7 @@ def _metadata_order(events: list[BehaviourEvent]) -> list[str]:
     return list(dict.fromkeys(mixed))
 
 
-def _load_resume(cursors, mid: int) -> _Resume | None:  # noqa: ANN001
+def _load_resume(cursors, mid: int) -> _Resume | None:
     raw = cursors.get_text(mid, "history_resume")
     if not raw:
         return None
@@ -245,7 +245,7 @@ def _load_resume(cursors, mid: int) -> _Resume | None:  # noqa: ANN001
         return None
 
 
-def _save_resume(cursors, mid: int, resume: _Resume | None) -> None:  # noqa: ANN001
+def _save_resume(cursors, mid: int, resume: _Resume | None) -> None:
     value = "" if resume is None else json.dumps({
         "max": resume.cursor.max, "view_at": resume.cursor.view_at,
         "business": resume.cursor.business, "until": resume.until,

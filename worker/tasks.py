@@ -64,7 +64,7 @@ def send_refresh(ctx: Context, mid: int, token: str, *, queue: str = SYNC_QUEUE,
     try:
         refresh_user.apply_async(args=[mid, token, attempt], queue=queue)
         return True
-    except Exception as exc:  # noqa: BLE001 - any broker failure: never strand the lock
+    except Exception as exc:  # any broker failure: never strand the lock
         log.warning("user %s: refresh not queued (%s); retried by the retry tick", mid,
                     type(exc).__name__)
         ctx.store.locks.release(mid, token)
@@ -201,7 +201,7 @@ def _score(ctx: Context, mid: int, lock_token: str, info: Handover,
     _after_picks(ctx, mid, today.isoformat(), backfill=info.backfill)
 
 
-def _hot_complete(store) -> bool:  # noqa: ANN001 - a Store: pools there and tagged
+def _hot_complete(store) -> bool:  # a Store: pools there and tagged
     return store.pools.has_hot() and store.pools.tags_done()
 
 
@@ -327,7 +327,7 @@ def rescore_stale(ctx: Context) -> int:
     return queued
 
 
-def _ready_message(state, info: Handover) -> str:  # noqa: ANN001
+def _ready_message(state, info: Handover) -> str:
     parts = []
     if not state.trained:
         why = "点赞和投币列表未公开，" if info.likes_hidden else "观看记录还太少，"

@@ -55,7 +55,7 @@ def deliver_user(self, mid: int, day: str) -> None:
         except delivery.LoginExpired:
             _login_expired(ctx, mid)
             return
-        except Exception:  # noqa: BLE001 - a bug here must not touch the picks
+        except Exception:  # a bug here must not touch the picks
             log.exception("user %s: 稍后再看 delivery failed", mid)
             if still_here(ctx, mid):
                 ctx.store.toview.set_error(mid, "添加到稍后再看时出错，下次刷新时再试")
@@ -117,7 +117,7 @@ def logout_user(self, mid: int, token: str) -> None:
             ctx.login.logout(Credentials(saved.cookies, saved.refresh_token))
     except (errors.BiliError, ValueError) as exc:  # DecryptionError is a ValueError
         log.warning("bilibili logout for %s failed: %s", mid, type(exc).__name__)
-    except Exception as exc:  # noqa: BLE001 - network trouble: local data goes anyway
+    except Exception as exc:  # network trouble: local data goes anyway
         log.warning("bilibili logout for %s failed: %s", mid, type(exc).__name__)
     if not store.finish_leaving(mid, token):
         log.info("user %s: logged in again during logout; data kept", mid)
@@ -137,5 +137,5 @@ def _take_back(ctx: Context, mid: int, token: str, pending: Callable[[], bool]) 
             keep_going=pending)
     except delivery.LoginExpired:
         log.info("user %s: login dead at logout; 稍后再看 entries left", mid)
-    except Exception:  # noqa: BLE001 - the user asked to be forgotten regardless
+    except Exception:  # the user asked to be forgotten regardless
         log.exception("user %s: taking back 稍后再看 at logout failed", mid)

@@ -36,7 +36,7 @@ def send(ctx: Context, mid: int, target: PushTarget, msg: push.Message, what: st
         log.warning("user %s: push (%s) failed: %s", mid, target.kind, exc)
         ctx.store.push.set_result(mid, ok=False, what=what, message=str(exc))
         return False
-    except Exception:  # noqa: BLE001 - recorded and shown; never fails anything else
+    except Exception:  # recorded and shown; never fails anything else
         log.error("user %s: push (%s) failed unexpectedly", mid, target.kind)
         ctx.store.push.set_result(mid, ok=False, what=what, message="发送时出错")
         return False

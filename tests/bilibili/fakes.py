@@ -62,7 +62,7 @@ class FakeBili(requests.Session):
     def paths(self) -> list[str]:
         return [s.path for s in self.sent]
 
-    def request(self, method, url, params=None, data=None, headers=None, **kwargs):  # noqa: ANN001, ANN201
+    def request(self, method, url, params=None, data=None, headers=None, **kwargs):
         path = urlsplit(url).path
         sent = Sent(method, path, dict(params or {}), dict(data or {}), dict(headers or {}))
         self.sent.append(sent)
@@ -128,7 +128,7 @@ def doc(name: str) -> dict:
     return json.loads(getattr(doc_examples, name))
 
 
-def data(name: str):  # noqa: ANN201 - any JSON value
+def data(name: str):  # any JSON value
     return doc(name)["data"]
 
 

@@ -274,7 +274,7 @@ def test_empty_like_and_coin_lists(payload):
 
 
 def test_dimension_zone_and_upower_are_read_tolerantly() -> None:
-    from bilibili.parse import arc  # noqa: PLC0415 - local to this check
+    from bilibili.parse import arc  # local to this check
 
     base = {"bvid": "BV17x411w7KC", "aid": 170001}
     cases = [

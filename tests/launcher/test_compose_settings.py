@@ -105,7 +105,7 @@ def test_redis_requires_a_generated_password_that_every_service_reads(tmp_path, 
 
 
 @pytest.fixture
-def redis_with_password(tmp_path):  # noqa: ANN201
+def redis_with_password(tmp_path):
     binary = server_binary()
     if binary is None:
         missing("redis-server", "sudo apt-get install -y redis-server")

@@ -155,7 +155,7 @@ def test_make_compose_demo_and_the_check_use_the_same_files():
 
 
 def test_worker_commands_consume_the_app_queues():
-    from worker.app import (  # noqa: PLC0415
+    from worker.app import (
         ML_QUEUE,
         PUSH_QUEUE,
         SYNC_FIRST_QUEUE,
@@ -177,7 +177,7 @@ def test_worker_commands_consume_the_app_queues():
     push_tasks = {name for name, route in TASK_ROUTES.items() if route["queue"] == PUSH_QUEUE}
     assert push_tasks == {"bilirec.push_test", "bilirec.push_picks",
                           "bilirec.push_login_expired"}
-    from settings import Settings  # noqa: PLC0415
+    from settings import Settings
 
     app = create_celery(Settings(secret_key="x" * 40))
     assert {q.name for q in app.conf.task_queues} == consumed

@@ -18,7 +18,7 @@ def _py(code: str) -> str:
     return f"{sys.executable} -c '{code}'"
 
 
-def _run_in_thread(procs, stopping, **kw):  # noqa: ANN001, ANN202
+def _run_in_thread(procs, stopping, **kw):
     result: dict[str, int] = {}
     thread = threading.Thread(
         target=lambda: result.setdefault("code", run_all(procs, {}, stopping=stopping, **kw)))

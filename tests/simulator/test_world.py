@@ -194,7 +194,7 @@ def test_watched_videos_reach_the_candidate_sources() -> None:
 def _tag_counter_share_of_oracle(world: World) -> float:
     """Mean over users of NDCG@10 of 综合热门 (not watched) ranked by a tag counter over
     the user's finished videos, as a share of the oracle's (1 with linear gains)."""
-    from models.metrics import ndcg_at_k  # noqa: PLC0415
+    from models.metrics import ndcg_at_k
 
     shares = []
     for mid in world.specs:
@@ -227,7 +227,7 @@ def test_rich_tastes_are_more_than_topic_and_topic_stays_the_default() -> None:
 
 
 def test_taste_components_can_be_switched_off_and_unknown_ones_are_refused() -> None:
-    from simulator import tastes  # noqa: PLC0415
+    from simulator import tastes
 
     assert tastes.components("topic") == frozenset()
     assert tastes.components("rich") == frozenset(tastes.COMPONENTS)

@@ -65,10 +65,10 @@ def test_reading_under_the_old_secret_reencrypts_under_the_new(redis_url, redis_
 
 
 def test_rotate_command_reencrypts_every_user(redis_url, redis_client):
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
+    import subprocess
+    import sys
 
-    from tests.support import ROOT  # noqa: PLC0415
+    from tests.support import ROOT
 
     old, new = "o" * 40, "n" * 40
     for mid in (10001, 10002):

@@ -93,17 +93,17 @@ def test_one_read_without_a_user_session(store):
 def test_concurrent_rotations_leave_one_working_token_and_logout_removes_it(store, redis_url):
     """Two rotations at once (two tabs, a double click) used to both delete the old
     lookup key and each write its own: one token outlived logout. Many at once here."""
-    import threading  # noqa: PLC0415
+    import threading
 
-    from store import Store  # noqa: PLC0415
-    from tests.support import TEST_SECRET  # noqa: PLC0415
+    from store import Store
+    from tests.support import TEST_SECRET
 
     mid = 31
     store.feed.token(mid)
     clients = [Store.connect(redis_url, TEST_SECRET) for _ in range(8)]
     start = threading.Barrier(len(clients))
 
-    def rotate_many(s) -> None:  # noqa: ANN001
+    def rotate_many(s) -> None:
         start.wait()
         for _ in range(40):
             s.feed.rotate(mid)

@@ -35,7 +35,7 @@ def test_forget_user_finds_every_kind_of_key_without_scanning(store: Store, monk
     """Logout deletes the user's sessions and every key whose name holds more than the
     mid (a picks date, a refresh step, a rate window, a day of follow requests) through the
     user's index: its cost does not grow with other users' data, and no SCAN runs."""
-    from store import UserProfile  # noqa: PLC0415
+    from store import UserProfile
 
     for mid in (1, 2):
         store.users.activate(UserProfile(mid, f"u{mid}"))
@@ -66,7 +66,7 @@ def test_forget_user_finds_every_kind_of_key_without_scanning(store: Store, monk
 def test_the_index_forgets_keys_that_expired(store: Store):
     """The index is pruned as it is written: a user who gives feedback every minute for a
     year does not keep a year of dead rate-window names."""
-    from store import keys, user_index  # noqa: PLC0415
+    from store import keys, user_index
 
     user_index.track(store.redis, 3, "user:3:rate:old:1", -3600)  # expired an hour ago
     user_index.track(store.redis, 3, "user:3:rate:new:2", 60)
@@ -75,7 +75,7 @@ def test_the_index_forgets_keys_that_expired(store: Store):
 
 
 def test_the_users_session_index_drops_expired_sessions_at_login(store: Store):
-    from store import keys  # noqa: PLC0415
+    from store import keys
 
     old = store.sessions.create(5)
     store.sessions.delete(old.sid)  # as if it had expired

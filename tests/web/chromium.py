@@ -17,7 +17,7 @@ def chromium() -> Iterator:
     if not Path(CHROMIUM).exists():
         missing("Chromium", "install Debian's package: sudo apt-get install -y chromium")
     try:
-        from playwright.sync_api import sync_playwright  # noqa: PLC0415
+        from playwright.sync_api import sync_playwright
     except ImportError:
         missing("Playwright", "pip install -r requirements-dev.txt")
     with sync_playwright() as pw:

@@ -41,7 +41,7 @@ def test_times_are_whole_seconds_with_the_offset(web, sim, store):
 def _with_dead_broker(settings):
     """The real web with a real task queue whose broker does not answer (Redis, the
     store, still does): what a broker outage looks like from the web."""
-    from web import create_app  # noqa: PLC0415
+    from web import create_app
 
     app = create_app(settings)
     context = app.extensions["bilirec"]

@@ -55,8 +55,8 @@ class Env:
 
 @pytest.fixture(scope="module")
 def env(redis_url: str):
-    from simulator.app import create_app as simulator_app  # noqa: PLC0415
-    from web import create_app as web_app  # noqa: PLC0415
+    from simulator.app import create_app as simulator_app
+    from web import create_app as web_app
 
     sim = ServerThread(simulator_app(seed=11))
     settings = page_settings(

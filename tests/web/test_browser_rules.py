@@ -40,8 +40,8 @@ class Env:
 
 @pytest.fixture(scope="module")
 def env(redis_url: str):
-    from simulator.app import create_app as simulator_app  # noqa: PLC0415
-    from web import create_app as web_app  # noqa: PLC0415
+    from simulator.app import create_app as simulator_app
+    from web import create_app as web_app
 
     sim = ServerThread(simulator_app(seed=11))
     settings = page_settings(
@@ -54,7 +54,7 @@ def env(redis_url: str):
     shared = Env(web.url, store)
 
     def sim_control(method: str, path: str, **kwargs):
-        import requests  # noqa: PLC0415
+        import requests
 
         return requests.request(method, f"{sim.url}/_sim{path}", timeout=10, **kwargs)
 

@@ -20,7 +20,7 @@ class Flask:
     def __init__(self) -> None:
         self.seen: list[dict[str, Any]] = []
 
-    def __call__(self, environ: dict[str, Any], start_response) -> list[bytes]:  # noqa: ANN001
+    def __call__(self, environ: dict[str, Any], start_response) -> list[bytes]:
         self.seen.append(environ)
         start_response("401 UNAUTHORIZED", [])
         return [b"flask"]

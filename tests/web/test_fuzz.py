@@ -159,8 +159,8 @@ def test_every_call_answers_2xx_or_4xx_json(web, sim, store):
     assert http.get(f"{web.url}/api/session", timeout=10).json()["logged_in"] is True
 
 
-def _json_bytes(value) -> bytes:  # noqa: ANN001 - any JSON value
-    import json  # noqa: PLC0415
+def _json_bytes(value) -> bytes:  # any JSON value
+    import json
 
     return json.dumps(value, ensure_ascii=False, allow_nan=True).encode("utf-8", "surrogatepass")
 

@@ -39,7 +39,7 @@ def gunicorn_logging(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, 
             yield url, log
 
 
-def serve_gunicorn(settings: Settings, args: str = "", stdout=subprocess.DEVNULL,  # noqa: ANN001
+def serve_gunicorn(settings: Settings, args: str = "", stdout=subprocess.DEVNULL,
                    **changes: object) -> Iterator[str]:
     """gunicorn with web/gunicorn_conf.py on a free port (settings ``changes`` applied)."""
     port = free_port()

@@ -9,7 +9,7 @@ from web.request_framing import judge
 MAX_HEAD, MAX_BODY = 1024, 100
 
 
-def _judge(data: bytes):  # noqa: ANN202
+def _judge(data: bytes):
     return judge(data, max_head=MAX_HEAD, max_body=MAX_BODY)
 
 

@@ -28,7 +28,7 @@ def post(web, http, session, body):
 
 def score_messages(redis_client) -> list[list]:
     """The task arguments of bilirec.score_user messages waiting on the ml queue."""
-    import base64  # noqa: PLC0415
+    import base64
 
     out = []
     for raw in redis_client.lrange("ml", 0, -1):

@@ -67,8 +67,8 @@ class Env:
 
 @pytest.fixture
 def env(fast_settings: Settings, store: Store) -> Iterator[Env]:
-    from simulator.app import create_app  # noqa: PLC0415
-    from web import create_app as web_app  # noqa: PLC0415
+    from simulator.app import create_app
+    from web import create_app as web_app
 
     sim = ServerThread(create_app(seed=11))
     requests.get(f"{sim.url}/_sim/world", timeout=60).raise_for_status()

@@ -34,11 +34,11 @@ CONFIRM = "/x/passport-login/web/confirm/refresh"
 
 @pytest.fixture
 def web_of(private_settings, private_sim) -> Iterator:
-    from web import create_app  # noqa: PLC0415
+    from web import create_app
 
     servers: list[ServerThread] = []
 
-    def start(settings):  # noqa: ANN001, ANN202
+    def start(settings):
         servers.append(ServerThread(create_app(settings)))
         return servers[-1]
 
@@ -61,7 +61,7 @@ def log_out(web_url: str, store: Store, mid: int) -> requests.Response:
                          headers={"X-CSRF-Token": session.csrf_token}, timeout=10)
 
 
-def alive_at_bilibili(settings, cookies: dict[str, str]) -> bool:  # noqa: ANN001
+def alive_at_bilibili(settings, cookies: dict[str, str]) -> bool:
     doc = requests.get(f"{settings.api_base}/x/web-interface/nav", cookies=cookies,
                        timeout=10).json()
     return doc["code"] == 0
@@ -169,7 +169,7 @@ def test_a_logout_that_cannot_be_queued_answers_503_and_changes_nothing(
 ):
     """The broker refuses the logout task: the user stays logged in, nothing half-done
     (before: logged out here, data kept under a mark nothing would ever finish)."""
-    from web import create_app  # noqa: PLC0415
+    from web import create_app
 
     settings, control = private_settings, private_sim
     mid = log_in_directly(settings, control, store, 10004)
@@ -208,14 +208,14 @@ class HeldReceiver:
     """A loopback webhook that holds each message until released."""
 
     def __init__(self) -> None:
-        import threading  # noqa: PLC0415
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: PLC0415
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
         self.arrived, self.release = threading.Event(), threading.Event()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:  # http.server's name
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 outer.arrived.set()
                 outer.release.wait(20)
@@ -224,7 +224,7 @@ class HeldReceiver:
                 self.end_headers()
                 self.wfile.write(b"{}")
 
-            def log_message(self, *args) -> None:  # noqa: ANN002 - quiet
+            def log_message(self, *args) -> None:  # quiet
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -240,7 +240,7 @@ class HeldReceiver:
 def test_logout_while_the_morning_message_is_sent_leaves_nothing(
     private_settings, private_sim, store, web_of,
 ):
-    from store.push import PushTarget  # noqa: PLC0415
+    from store.push import PushTarget
 
     settings = private_settings
     settings = replace(settings, push_timeout_s=20.0, push_allow_private=True)
@@ -270,8 +270,8 @@ def test_a_rotation_during_a_pending_logout_updates_its_snapshot(
 ):
     """A refresh step already running when logout began may rotate the cookies: the
     logout's snapshot follows, or its removals would go out with a spent login."""
-    from worker.context import context_for  # noqa: PLC0415
-    from worker.cookies import load_credentials, revive  # noqa: PLC0415
+    from worker.context import context_for
+    from worker.cookies import load_credentials, revive
 
     settings, control = private_settings, private_sim
     mid = log_in_directly(settings, control, store, 10005)

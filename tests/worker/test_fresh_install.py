@@ -24,8 +24,8 @@ USERS = 8
 
 @pytest.fixture
 def household(fast_settings: Settings, store: Store) -> Iterator[tuple[Settings, object]]:
-    from simulator.app import create_app  # noqa: PLC0415
-    from web import create_app as create_web  # noqa: PLC0415
+    from simulator.app import create_app
+    from web import create_app as create_web
 
     sim = ServerThread(create_app(seed=5, n_users=USERS, history_scale=0.3))
     requests.get(f"{sim.url}/_sim/world", timeout=60).raise_for_status()
@@ -51,7 +51,7 @@ def household(fast_settings: Settings, store: Store) -> Iterator[tuple[Settings,
             stop_worker(worker)
         web.stop()
         sim.stop()
-        from worker.context import context_for  # noqa: PLC0415
+        from worker.context import context_for
 
         context_for.cache_clear()
 
@@ -98,7 +98,7 @@ def test_every_user_of_a_fresh_installation_gets_hot_picks_then_tags(household, 
     for doc in first.values():
         assert len(doc["explore"]) > 0
 
-    from worker.candidates import untagged_share  # noqa: PLC0415
+    from worker.candidates import untagged_share
 
     # Published before their tags: the tag pass has not run yet.
     today = dt.datetime.now(settings.tz).date().isoformat()

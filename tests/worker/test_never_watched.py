@@ -26,7 +26,7 @@ SEED = 11
 
 @pytest.fixture
 def ten_users(fast_settings: Settings) -> Iterator[tuple[Settings, object]]:
-    from simulator.app import create_app  # noqa: PLC0415
+    from simulator.app import create_app
 
     server = ServerThread(create_app(seed=SEED, n_users=USERS))
     requests.get(f"{server.url}/_sim/world", timeout=60).raise_for_status()

@@ -134,7 +134,7 @@ def connects(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = socket.socket.connect
 
-    def guarded(self, address):  # noqa: ANN001, ANN202
+    def guarded(self, address):
         host = str(address[0])
         seen.append(host)
         try:
@@ -157,7 +157,7 @@ def names(monkeypatch) -> dict[str, list[list[str]]]:
     lookups: dict[str, int] = {}
     real = socket.getaddrinfo
 
-    def getaddrinfo(host, port, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def getaddrinfo(host, port, *args, **kwargs):
         if host not in table:
             return real(host, port, *args, **kwargs)
         n = lookups[host] = lookups.get(host, 0) + 1
@@ -259,13 +259,13 @@ def _tls_server(tmp_path, name: str):
 
 
 class _Ok(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:  # http.server's name
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def log_message(self, *args) -> None:  # noqa: ANN002 - quiet
+    def log_message(self, *args) -> None:  # quiet
         pass
 
 
@@ -365,9 +365,9 @@ def test_test_and_dead_login_messages_link_only_the_page():
 # -- a dead login -----------------------------------------------------------------------------
 
 def test_a_dead_login_is_noted_and_pushed_once_per_expiry(settings, store, redis_client):
-    from store import UserProfile  # noqa: PLC0415
-    from worker.context import context_for  # noqa: PLC0415
-    from worker.cookies import mark_login_expired  # noqa: PLC0415
+    from store import UserProfile
+    from worker.context import context_for
+    from worker.cookies import mark_login_expired
 
     create_celery(settings)  # the current app: the push task goes to this test's Redis
     ctx = context_for(settings)

@@ -21,7 +21,7 @@ from worker.tasks import QUEUE_RETRY_S
 from worker.ticks import retry_tick
 
 
-def _dead_broker_app(settings: Settings):  # noqa: ANN202
+def _dead_broker_app(settings: Settings):
     app = create_celery(settings)
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens: every publish fails
     app.set_current()

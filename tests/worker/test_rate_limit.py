@@ -19,7 +19,7 @@ def test_two_workers_respect_the_shared_rate(private_settings, private_sim, stor
     workers = [start_worker(settings, "sync_first,sync") for _ in range(2)]
     try:
         control("POST", "/counters/reset")
-        from web.queue import TaskQueue  # noqa: PLC0415 - queue the way the web does
+        from web.queue import TaskQueue  # queue the way the web does
 
         queue = TaskQueue(settings.redis_url)
         for mid in mids:

@@ -22,7 +22,7 @@ DETAIL = "/x/web-interface/wbi/view/detail"
 def backfilling(
     private_settings, private_sim, store: Store,
 ) -> Iterator[tuple[Settings, object, ServerThread]]:
-    from web import create_app  # noqa: PLC0415
+    from web import create_app
 
     settings, control = private_settings, private_sim
     # Three details per run: a long history keeps a backfill run going after every one.

@@ -250,14 +250,14 @@ def test_rules_cost_no_bilibili_request_a_day(redis_client, fast_settings, store
 
 
 def _requests_per_day(redis_client, fast_settings, store, rules: Rules | None) -> list[int]:
-    from simulator.app import create_app  # noqa: PLC0415
-    from tests.support import (  # noqa: PLC0415
+    from simulator.app import create_app
+    from tests.support import (
         KEEP_PREFIXES,
         LEAN,
         ServerThread,
         log_in_directly,
     )
-    from web.queue import TaskQueue  # noqa: PLC0415
+    from web.queue import TaskQueue
 
     stale = [k for k in redis_client.scan_iter() if not k.startswith(KEEP_PREFIXES)]
     if stale:

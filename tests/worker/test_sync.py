@@ -105,7 +105,7 @@ def test_listing_cut_short_keeps_its_pages_and_resumes_from_its_cursor(synced, s
     # Six pages answer, then bilibili fails on every history call.
     control("POST", "/fault", json={"path": history, "kind": "http", "status": 503,
                                      "count": -1, "after": 6})
-    from bilibili import errors  # noqa: PLC0415
+    from bilibili import errors
 
     with pytest.raises(errors.Transient):
         sync_user(ctx, mid)
@@ -124,7 +124,7 @@ def test_listing_cut_short_keeps_its_pages_and_resumes_from_its_cursor(synced, s
 
 def test_412_pauses_every_call(synced, store):
     settings, control, mid = synced
-    from bilibili import errors  # noqa: PLC0415
+    from bilibili import errors
 
     control("POST", "/fault", json={"path": "/x/web-interface/history/cursor",
                                      "kind": "http", "status": 412, "count": 1})
@@ -138,7 +138,7 @@ def test_412_pauses_every_call(synced, store):
 
 def test_login_expired_after_failed_refresh(synced, store):
     settings, control, mid = synced
-    from bilibili import errors  # noqa: PLC0415
+    from bilibili import errors
 
     control("POST", "/session/expire", json={"mid": mid})
     with pytest.raises(errors.NotLoggedIn):

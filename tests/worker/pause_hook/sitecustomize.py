@@ -12,7 +12,7 @@ from celery.signals import worker_init
 
 @worker_init.connect
 def _pause_after_update(**_kwargs) -> None:
-    from models.recommender import Recommender  # noqa: PLC0415 - the worker's own import
+    from models.recommender import Recommender  # the worker's own import
 
     update = Recommender.update
     marker = os.environ["PAUSE_AFTER_UPDATE"]
