@@ -1,6 +1,6 @@
 """The simple rankers the model has to beat, on the same pool and the same events.
 
-  tag_count     DESIGN.md's tag counter (``bench.week.tag_count``)
+  tag_count     the tag counter of docs/model.md (``bench.week.tag_count``)
   author_count  how many of the user's positives are by the candidate's UP主
   logreg        scikit-learn's LogisticRegression on the model's wide columns
   hgb           scikit-learn's HistGradientBoostingClassifier on the same columns

@@ -29,7 +29,6 @@ from store.picks_views import PickViews
 from store.pools import Pools
 from store.push import PushStore
 from store.qr import QrLogins
-from store.queued import Queued
 from store.ratelimit import WindowLimiter
 from store.retries import PendingRetry, RetrySchedule
 from store.rules import RuleStore
@@ -37,6 +36,7 @@ from store.sessions import Session, SessionStore
 from store.status import STATES, Status, StatusStore
 from store.throttle import Throttle
 from store.ticks import Ticks
+from store.toview_own import OwnToview
 from store.users import UserProfile, UserStore
 from store.videos import VideoCache, VideoRecord
 
@@ -79,7 +79,7 @@ class Store:
     feed: FeedTokens
     views: PickViews
     follows: Follows
-    queued: Queued
+    toview_own: OwnToview
     toview: ToviewStore
     push: PushStore
     leaving: Leaving
@@ -122,7 +122,7 @@ class Store:
             feed=FeedTokens(r),
             views=PickViews(r),
             follows=Follows(r),
-            queued=Queued(r),
+            toview_own=OwnToview(r),
             toview=ToviewStore(r),
             push=PushStore(r, cipher),
             leaving=Leaving(r, credentials),

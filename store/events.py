@@ -18,7 +18,7 @@ from store import keys
 KINDS = ("watch", "like", "coin", "fav", "feedback_like", "feedback_dislike", "shown", "toview",
          "seen")  # seen: 看过了 on a card, watched elsewhere (never picked again, no label)
 # Not "touched" (never picked again): a pick shown and not opened, and an entry of the
-# user's 稍后再看 (excluded only while it is listed, see ``store.queued``).
+# user's 稍后再看 (excluded only while it is listed, see ``store.toview_own``).
 UNTOUCHED_KINDS = ("shown", "toview")
 
 # HSETNX decides "new"; only new ids get a sequence number. ARGV holds triples

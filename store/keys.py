@@ -181,7 +181,7 @@ def follow_day(mid: int, day: int) -> str:
     return f"user:{mid}:follows:day:{day}"
 
 
-def queued(mid: int) -> str:
+def toview_own(mid: int) -> str:
     """The bvids the user put in their 稍后再看 themselves, as last read (a set)."""
     return f"user:{mid}:toview:own"
 

@@ -94,7 +94,7 @@ def refresh_user_pool(store: Store, client: BiliClient, settings: Settings,
     for source in sources.own():
         fresh += source.fetch(Fetch(store, client, settings, source.budget_of(settings), user))
     # What the user has watched can never be picked: it would only crowd the capped pool.
-    touched = store.events.touched(mid) | store.queued.bvids(mid)
+    touched = store.events.touched(mid) | store.toview_own.bvids(mid)
     merged = {r.bvid: r for r in store.pools.user(mid) if r.bvid not in touched}
     for record in fresh:
         if record.bvid not in touched:

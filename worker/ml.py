@@ -130,7 +130,7 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
     # Never picked: what the user watched, liked, favourited, coined or disliked, and what
     # they put in 稍后再看 themselves, while it is listed.
     exclude = (store.events.touched_among(mid, [r.bvid for r in hot + explore])
-               | store.queued.bvids(mid))
+               | store.toview_own.bvids(mid))
     attention = None
     if state.trained:
         probs, attention = rec.score_with_attention(state, batch, now=_noon(today))

@@ -19,9 +19,9 @@ from worker.candidates import refresh_hot, refresh_user_pool
 from worker.context import Context
 from worker.cookies import daily_check, load_credentials, revive
 from worker.follows import FollowingReport, sync_followings
-from worker.queued import read_queued
 from worker.sources import UserInputs
 from worker.sync import BehaviourSync, SyncReport
+from worker.toview_own import read_own_toview
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def _behaviour(run: Run) -> None:
 
 
 def _toview(run: Run) -> None:
-    read_queued(run.ctx.store, run.ctx.client, run.mid, run.cookies)
+    read_own_toview(run.ctx.store, run.ctx.client, run.mid, run.cookies)
 
 
 def _followings(run: Run) -> None:

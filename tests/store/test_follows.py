@@ -29,16 +29,16 @@ def test_daily_budget_skip_and_reads(store: Store):
     assert store.follows.pointer(7) == 10
 
 
-def test_queued_entries_are_replaced_as_a_whole(store: Store):
-    store.queued.replace(7, ["BV1a", "BV1b", "BV1a"])
-    assert store.queued.bvids(7) == {"BV1a", "BV1b"}
-    store.queued.replace(7, [])
-    assert store.queued.bvids(7) == set()
+def test_own_toview_entries_are_replaced_as_a_whole(store: Store):
+    store.toview_own.replace(7, ["BV1a", "BV1b", "BV1a"])
+    assert store.toview_own.bvids(7) == {"BV1a", "BV1b"}
+    store.toview_own.replace(7, [])
+    assert store.toview_own.bvids(7) == set()
 
 
-def test_logout_forgets_followings_and_queued(store: Store):
+def test_logout_forgets_followings_and_own_toview(store: Store):
     store.follows.replace(7, [Followed(10, "甲")], FollowsMeta())
     store.follows.take_request(7, 740000, 5)
-    store.queued.replace(7, ["BV1a"])
+    store.toview_own.replace(7, ["BV1a"])
     store.forget_user(7)
     assert not list(store.redis.scan_iter(match="user:7:*"))

@@ -16,7 +16,7 @@ from worker.convert import record_from_list
 log = logging.getLogger(__name__)
 
 
-def read_queued(store: Store, client: BiliClient, mid: int,
+def read_own_toview(store: Store, client: BiliClient, mid: int,
                 cookies: Mapping[str, str]) -> int | None:
     """Refresh the user's own entries; returns how many there are (None: not read now,
     the last list read stays in force). A dead login and risk control go up."""
@@ -29,7 +29,7 @@ def read_queued(store: Store, client: BiliClient, mid: int,
     ours_aids = {a.aid for a in added}
     ours_bvids = {a.bvid for a in added}
     own = [i for i in items if i.aid not in ours_aids and i.bvid not in ours_bvids]
-    store.queued.replace(mid, [i.bvid for i in own])
+    store.toview_own.replace(mid, [i.bvid for i in own])
     events = [BehaviourEvent("toview", i.bvid, i.add_at or 0, progress=i.progress or 0,
                              duration=i.video.duration or 0) for i in own]
     store.events.append(mid, events)

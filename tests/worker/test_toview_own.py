@@ -35,7 +35,7 @@ def test_own_watch_later_entries_are_signals_and_never_picked(
         queue = TaskQueue(settings.redis_url)
         doc = _refresh(store, queue, mid, first=True)
         assert _calls(control, TOVIEW) == 1  # one cheap request per refresh
-        own = store.queued.bvids(mid)
+        own = store.toview_own.bvids(mid)
         assert own == {e["bvid"] for e in listed[1:]}
         kinds = {e.bvid: e.kind for e in store.events.all(mid) if e.kind == "toview"}
         assert set(kinds) == own
@@ -50,15 +50,15 @@ def test_own_watch_later_entries_are_signals_and_never_picked(
             client.toview_add(creds.cookies, aid=_aid(bvid))
         doc = _refresh(store, queue, mid)
         assert _calls(control, TOVIEW) == 2
-        assert set(best) <= store.queued.bvids(mid)
+        assert set(best) <= store.toview_own.bvids(mid)
         picked = {p["bvid"] for s in ("hot", "explore") for p in doc[s]}
-        assert not picked & store.queued.bvids(mid)
-        assert ours["bvid"] not in store.queued.bvids(mid)
+        assert not picked & store.toview_own.bvids(mid)
+        assert ours["bvid"] not in store.toview_own.bvids(mid)
 
         # Taken out of the list, an entry is no longer excluded as listed.
         client.toview_del(creds.cookies, aids=[_aid(best[0])])
         _refresh(store, queue, mid)
-        assert best[0] not in store.queued.bvids(mid) and best[1] in store.queued.bvids(mid)
+        assert best[0] not in store.toview_own.bvids(mid) and best[1] in store.toview_own.bvids(mid)
     finally:
         kill_worker(proc)
 

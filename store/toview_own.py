@@ -10,12 +10,12 @@ import redis
 from store import keys
 
 
-class Queued:
+class OwnToview:
     def __init__(self, r: redis.Redis) -> None:
         self._r = r
 
     def replace(self, mid: int, bvids: Iterable[str]) -> None:
-        key = keys.queued(mid)
+        key = keys.toview_own(mid)
         values = list(dict.fromkeys(bvids))
         with self._r.pipeline(transaction=True) as pipe:
             pipe.delete(key)
@@ -24,4 +24,4 @@ class Queued:
             pipe.execute()
 
     def bvids(self, mid: int) -> set[str]:
-        return {b.decode() for b in self._r.smembers(keys.queued(mid))}
+        return {b.decode() for b in self._r.smembers(keys.toview_own(mid))}
