@@ -147,7 +147,7 @@ def _bucket_counts(counts: dict[int, int], bucket: np.ndarray) -> np.ndarray:
     return np.where(bucket >= 0, table[np.clip(bucket, 0, 31)], 0.0)
 
 
-def _partition_share(counts: dict[int, int], partitions: np.ndarray, pos_self: np.ndarray):  # noqa: ANN202
+def _partition_share(counts: dict[int, int], partitions: np.ndarray, pos_self: np.ndarray):
     total = float(sum(counts.values()))
     if total <= 0:
         return np.zeros(len(partitions), np.float32)

@@ -43,7 +43,7 @@ class Recommender:
         started yet: the network is tiny, so one thread per op is fastest, and worker
         processes sharing a few cores do not oversubscribe them; None keeps TF's default.
         """
-        import tensorflow as tf
+        import tensorflow as tf  # noqa: PLC0415 - loads when a Recommender is made, not on import
 
         if threads is not None:
             try:

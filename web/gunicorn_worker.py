@@ -311,7 +311,7 @@ class BalancedThreadWorker(ThreadWorker):
             if not req:
                 return False
             if continued:
-                req._expected_100_continue = False  # noqa: SLF001 - sent already, once is right
+                req._expected_100_continue = False  # sent already, once is right
             return self._next_request(conn, self.handle_request(req, conn))
         except (http.errors.NoMoreData, StopIteration):
             pass

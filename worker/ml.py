@@ -40,7 +40,7 @@ def lower_priority(nice: int) -> None:
 
 
 @functools.cache
-def recommender():  # noqa: ANN201 - models.recommender.Recommender (TensorFlow inside)
+def recommender():  # models.recommender.Recommender (TensorFlow inside)
     from models.recommender import Recommender  # noqa: PLC0415 - TensorFlow loads here
 
     return Recommender(seed=0, threads=1)
@@ -79,7 +79,7 @@ class TrainOutcome:
     reason: str
 
 
-def load_state(store: Store, mid: int):  # noqa: ANN201 - (UserModelState, trained_seq)
+def load_state(store: Store, mid: int):  # (UserModelState, trained_seq)
     """The user's stored model and the last event it saw; a new one when there is none
     or it cannot be read (an older format, corrupt bytes)."""
     rec = recommender()
@@ -92,7 +92,7 @@ def load_state(store: Store, mid: int):  # noqa: ANN201 - (UserModelState, train
     return rec.new_state(), 0
 
 
-def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
+def train(store: Store, mid: int):  # (state, TrainOutcome)
     rec = recommender()
     state, seen = load_state(store, mid)
     state.set_follows(store.follows.for_model(mid))  # an input, changing outside the events
@@ -118,7 +118,7 @@ def train(store: Store, mid: int):  # noqa: ANN201 - (state, TrainOutcome)
     return state, TrainOutcome(state.trained, report.accepted, report.auc, report.reason)
 
 
-def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> dict:  # noqa: ANN001
+def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> dict:
     """Today's picks document for the user (not yet stored)."""
     rec = recommender()
     state.set_follows(store.follows.for_model(mid))

@@ -161,7 +161,7 @@ def score_user(self, mid: int, lock_token: str, info: dict | None = None) -> Non
 
 def _score(ctx: Context, mid: int, lock_token: str, info: Handover,
            held: lease.Lease) -> None:
-    from worker import ml  # noqa: PLC0415
+    from worker import ml  # noqa: PLC0415 - TensorFlow, in the ml worker only
 
     ml.lower_priority(ctx.settings.ml_nice)
     store = ctx.store
@@ -252,7 +252,7 @@ def rescore_user(self, mid: int, lock_token: str) -> None:
 
 
 def _rescore(ctx: Context, mid: int, lock_token: str) -> None:
-    from worker import ml  # noqa: PLC0415
+    from worker import ml  # noqa: PLC0415 - TensorFlow, in the ml worker only
 
     ml.lower_priority(ctx.settings.ml_nice)
     store = ctx.store

@@ -41,7 +41,7 @@ def test_roc_auc_equals_scikit_learn_including_ties():
 
 
 def test_ndcg_of_list_matches_ndcg_at_k_on_the_same_order():
-    from models.metrics import ndcg_at_k, ndcg_of_list  # noqa: PLC0415
+    from models.metrics import ndcg_at_k, ndcg_of_list
 
     gains = {"a": 1.0, "b": 0.0, "c": 0.5, "d": 0.2}
     assert ndcg_of_list(["a", "c", "d"], gains, k=3) == 1.0

@@ -38,10 +38,10 @@ RICH_MIDS = (10001, 10002, 10003)
 
 
 @pytest.fixture
-def rich_world(fast_settings: Settings):  # noqa: ANN201 - (settings, control)
+def rich_world(fast_settings: Settings):  # (settings, control)
     """A world of the rich taste setting (simulator.tastes): UP主, quality, popularity,
     length and drifting interests matter as well as topic."""
-    from simulator.app import create_app  # noqa: PLC0415
+    from simulator.app import create_app
 
     server = ServerThread(create_app(seed=11, taste="rich"))
     settings = replace(fast_settings, api_base=server.url, passport_base=server.url,
