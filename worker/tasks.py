@@ -183,7 +183,9 @@ def _score(ctx: Context, mid: int, lock_token: str, info: Handover,
     if not still_wanted(ctx, mid, lock_token) or _list_again(ctx, mid, lock_token, info, held):
         return
     store.picks.save(mid, today.isoformat(), doc)
-    store.pools.note_scored(mid, today.isoformat(), complete=complete and bool(doc["hot"]))
+    # Complete: the pools were there and tagged. An empty 热门精选 is not a reason to score
+    # again (a user's rules may filter every hot video: that re-score would loop).
+    store.pools.note_scored(mid, today.isoformat(), complete=complete)
     if state.trained:
         store.models.save_profile(mid, ml.recommender().profile(state))
     message = "；".join(m for m in (
@@ -272,7 +274,7 @@ def _rescore(ctx: Context, mid: int, lock_token: str) -> None:
     if not still_wanted(ctx, mid, lock_token):
         return
     store.picks.save(mid, day, doc)
-    store.pools.note_scored(mid, day, complete=complete and bool(doc["hot"]))
+    store.pools.note_scored(mid, day, complete=complete)
     store.locks.release(mid, lock_token)
     log.info("user %s: picks of %s scored again with the hot pools' tags", mid, day)
     _after_picks(ctx, mid, day, backfill=False)

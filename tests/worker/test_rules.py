@@ -178,6 +178,9 @@ def _run_every_rule_kind(web, sim, store, simulator_url):
     short = wait_for(lambda: (p := _picks(http, web))["generated_at"] != before[
         "generated_at"] and p, timeout_s=10, what="re-scored short")
     assert len(short["hot"]) < 20 and short["filtered"] > 0
+    # Scored from complete pools, short or not: nothing queues another re-score of them
+    # (an empty 热门精选 once counted as pools missing, and re-scored itself in a loop).
+    assert store.pools.scored_complete(mid, short["date"]) is True
     status = wait_for(lambda: (s := http.get(f"{web.url}/api/status", timeout=10).json())[
         "state"] == "ready" and s, timeout_s=10, what="ready")
     assert "候选视频不够" in status["message"]
