@@ -229,3 +229,15 @@ def in_one_minute(store: Store, calls: Callable[[], object]) -> object:
         if time.time() // 60 == window:
             return result
         store.redis.delete(*store.redis.keys("rate:*"))
+
+
+def compose_mounts(service: dict) -> dict[str, str]:
+    """Container path → volume name (1.29 writes "name:/path:rw", v2 a mapping)."""
+    found = {}
+    for volume in service.get("volumes", []):
+        if isinstance(volume, str):
+            source, target = volume.split(":")[:2]
+        else:
+            source, target = volume["source"], volume["target"]
+        found[target] = source
+    return found

@@ -18,7 +18,7 @@ from launcher.procfile import read_procfile
 from launcher.redis_server import free_port, server_binary
 from settings import Settings, SettingsError
 from store import Store
-from tests.support import ROOT, TEST_SECRET, missing, wait_for
+from tests.support import ROOT, TEST_SECRET, compose_mounts, missing, wait_for
 
 FILES = {"real": ["docker-compose.yml"], "demo": ["docker-compose.yml", "docker-compose.demo.yml"]}
 
@@ -67,18 +67,6 @@ def test_without_a_dot_env_compose_starts_with_the_defaults(tmp_path):
                             "BILIREC_WEB_PORT"}, name
 
 
-def _mounts(service: dict) -> dict[str, str]:
-    """Container path → volume name (1.29 writes "name:/path:rw", v2 a mapping)."""
-    found = {}
-    for volume in service["volumes"]:
-        if isinstance(volume, str):
-            source, target = volume.split(":")[:2]
-        else:
-            source, target = volume["source"], volume["target"]
-        found[target] = source
-    return found
-
-
 @pytest.mark.parametrize("stack", ["real", "demo"])
 def test_redis_requires_a_generated_password_that_every_service_reads(tmp_path, stack):
     nothing = tmp_path / "empty"
@@ -101,7 +89,8 @@ def test_redis_requires_a_generated_password_that_every_service_reads(tmp_path, 
     for name in read_procfile():
         env = services[name]["environment"]
         assert env["BILIREC_REDIS_PASSWORD_FILE"] == "/secret/redis-password", name
-        assert _mounts(services[name])["/secret"] == _mounts(redis_service)["/secret"], name
+        secret = compose_mounts(redis_service)["/secret"]
+        assert compose_mounts(services[name])["/secret"] == secret, name
 
 
 @pytest.fixture

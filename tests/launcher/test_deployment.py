@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from launcher.procfile import read_procfile
-from tests.support import ROOT, missing
+from tests.support import ROOT, compose_mounts, missing
 
 DEMO_FILES = ["docker-compose.yml", "docker-compose.demo.yml"]
 
@@ -73,28 +73,17 @@ def test_compose_publishes_web_on_loopback_by_default_and_persists_redis(real):
         assert "BILIREC_DEMO" not in env and "BILIREC_API_BASE" not in env
 
 
-def _mounts(service: dict) -> dict[str, str]:
-    """Container path → volume name."""
-    found = {}
-    for volume in service.get("volumes", []):
-        if isinstance(volume, str):
-            source, target = volume.split(":")[:2]
-        else:
-            source, target = volume["source"], volume["target"]
-        found[target] = source
-    return found
-
-
 def test_demo_talks_to_the_simulator_with_its_own_redis_and_secret(demo):
     services = demo["services"]
-    assert _mounts(services["redis"]) == {"/data": "demo-redis-data", "/secret": "demo-secret"}
+    assert compose_mounts(services["redis"]) == {"/data": "demo-redis-data",
+                                                 "/secret": "demo-secret"}
     for name in read_procfile():
         env = services[name]["environment"]
         assert env["BILIREC_DEMO"] == "1", name
         for base in ("API", "PASSPORT", "WWW"):
             assert env[f"BILIREC_{base}_BASE"] == "http://simulator:8346", name
         assert float(env["BILIREC_BILIBILI_RPS"]) >= 10, name
-        assert _mounts(services[name]) == {"/secret": "demo-secret"}, name
+        assert compose_mounts(services[name]) == {"/secret": "demo-secret"}, name
         assert "simulator" in services[name]["depends_on"], name
     ports = services["simulator"]["ports"][0]
     published = ports if isinstance(ports, str) else f"{ports['host_ip']}:{ports['published']}"
