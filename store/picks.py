@@ -64,12 +64,15 @@ class PickStore:
         dates = [(today - dt.timedelta(days=n)).isoformat() for n in range(1, days + 1)]
         picked: set[str] = set()
         for raw in self._r.mget([keys.picks(mid, d) for d in dates]):
-            doc = codec.read(raw)
-            for section in ("hot", "explore"):
-                for pick in (doc or {}).get(section, []):
-                    if isinstance(pick, dict) and isinstance(pick.get("bvid"), str):
-                        picked.add(pick["bvid"])
+            picked |= picked_bvids(codec.read(raw))
         return picked
+
+
+def picked_bvids(doc: dict[str, Any] | None) -> set[str]:
+    """The videos of one day's picks document, both lists."""
+    return {pick["bvid"] for section in ("hot", "explore")
+            for pick in (doc or {}).get(section, [])
+            if isinstance(pick, dict) and isinstance(pick.get("bvid"), str)}
 
 
 def _after(stamp: str | None, previous: dict[str, Any]) -> str | None:

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from store import BehaviourEvent, Session
 from store.feedback import REASONS
+from store.picks import KEEP_DAYS, picked_bvids
 from web import dislike
 from web.api_settings import rescore
 from web.context import web_context
@@ -126,12 +127,11 @@ def _known_to(mid: int, bvid: str) -> bool:
     latest = store.picks.latest_date(mid)
     if latest is None:
         return False
-    if bvid in _bvids(store.picks.get(mid, latest)):
+    if bvid in picked_bvids(store.picks.get(mid, latest)):
         return True
-    return any(bvid in _bvids(store.picks.get(mid, day))
-               for day in store.picks.dates(mid) if day != latest)
-
-
-def _bvids(doc: dict[str, Any] | None) -> set[str]:
-    return {p.get("bvid") for section in ("hot", "explore")
-            for p in (doc or {}).get(section, []) if isinstance(p, dict)}
+    try:
+        newest = dt.date.fromisoformat(latest)
+    except ValueError:  # an unreadable pointer: no days to look in (as ``dates`` says)
+        return False
+    # The other 29 days in one read.
+    return bvid in store.picks.recent_bvids(mid, newest, days=KEEP_DAYS - 1)

@@ -34,8 +34,9 @@ def authors(rules: Rules) -> Filter | None:
 def words(rules: Rules) -> Filter | None:
     if not rules.words:
         return None
-    plain = [w.casefold() for w in rules.words if compile_word(w) is None]
-    patterns = [p for p in map(compile_word, rules.words) if p is not None]
+    compiled = [(w, compile_word(w)) for w in rules.words]
+    plain = [w.casefold() for w, pattern in compiled if pattern is None]
+    patterns = [pattern for _, pattern in compiled if pattern is not None]
 
     def matches(record: VideoRecord) -> bool:
         title = record.title.casefold()
