@@ -36,6 +36,7 @@ import math
 from functools import lru_cache
 
 from models.entities import Event, Video
+from models.signals import ENGAGED, SIGNALS
 from models.vocab import normalize_tag
 
 QUALITY_ALPHA = 1.0
@@ -46,17 +47,16 @@ QUALITY_SCALE = 13.0
 
 POSITIVE_THRESHOLD = 0.5
 SHORT_VIEW = 0.2
-# A pick nobody clicked may simply not have been seen, so it counts little: at 0.5 the
-# day's forty unopened picks, all of them the model's favourites, outweighed the dozen
-# things the user did, and hot NDCG@10 sagged over a simulated week.
-IGNORED_WEIGHT = 0.1
-# Meaning to watch is intent, not taste confirmed: a weak positive.
-QUEUED_WEIGHT = 0.3
+# The signals' weights are in their table (``models.signals``, which says why each is
+# what it is); the names here are what the rules below read.
+IGNORED_WEIGHT = SIGNALS["shown"].weight
+QUEUED_WEIGHT = SIGNALS["toview"].weight
+DISLIKED_WEIGHT = SIGNALS["feedback_dislike"].weight
 
 # Choice targets (``target``): a video opened counts PICK_WEIGHT plus the share watched,
-# each like/coin/favourite ENGAGED_WEIGHT more; a hot-list video passed by, PASSED_WEIGHT.
-PICK_WEIGHT = 0.5
-ENGAGED_WEIGHT = 1.0
+# plus each like/coin/favourite's weight (``ENGAGED``); a hot-list video passed by,
+# PASSED_WEIGHT (not an event: the worker adds those, ``Event.passed``).
+PICK_WEIGHT = SIGNALS["watch"].weight
 PASSED_WEIGHT = 1.0
 SHORT_WEIGHT = 0.5
 
@@ -89,7 +89,7 @@ def watch_ratio(event: Event, video: Video | None = None) -> float | None:
 
 def interest(event: Event, video: Video | None = None) -> float:
     """Interest in [0, 1]: max(liked + faved + coined, progress/duration), clipped."""
-    engaged = int(event.liked) + int(event.faved) + int(event.coined)
+    engaged = sum(bool(getattr(event, flag)) for flag in ENGAGED)
     ratio = watch_ratio(event, video) or 0.0
     return min(max(float(engaged), ratio), 1.0)
 
@@ -98,7 +98,7 @@ def label(event: Event, video: Video | None = None) -> int | None:
     """1 = interested, 0 = not, None = not a training example (module docstring)."""
     if event.disliked:
         return 0
-    if event.liked or event.faved or event.coined:
+    if _engaged(event):
         return 1
     ratio = watch_ratio(event, video)
     if ratio is not None and ratio >= POSITIVE_THRESHOLD:
@@ -116,33 +116,36 @@ def example_weight(event: Event, video: Video | None = None) -> float:
     """Weight of an example before class balancing: rule 4 negatives count less."""
     if event.shown_ignored and not event.disliked and label(event, video) == 0:
         return IGNORED_WEIGHT
-    if _queued_only(event) and label(event, video) == 1 and not (
-            event.liked or event.faved or event.coined):
+    if _queued_only(event) and label(event, video) == 1 and not _engaged(event):
         return QUEUED_WEIGHT
     return 1.0
 
 
 def _passed_only(event: Event) -> bool:
-    return event.passed and event.progress == 0 and not (
-        event.liked or event.faved or event.coined or event.queued)
+    return event.passed and event.progress == 0 and not (_engaged(event) or event.queued)
+
+
+def _engaged(event: Event) -> bool:
+    """Liked, coined or favourited."""
+    return any(getattr(event, flag) for flag in ENGAGED)
 
 
 def target(event: Event, video: Video | None = None) -> tuple[int, float] | None:
     """What the model is trained to predict (label, weight): whether the user *chooses* a
     video, weighted by how much they then enjoyed it. Opening a video at all is a positive
-    (weight PICK_WEIGHT + the share watched + ENGAGED_WEIGHT per like, coin, favourite);
+    (weight PICK_WEIGHT + the share watched + the weight of each like, coin, favourite);
     a disliked one, a pick not clicked and a hot-list video passed by are negatives. The
     label of ``label`` (finished or not) judged only among what the user had already
     chosen to open, which says little about a hot list of videos they mostly would not
     open; the choice itself does (see models.training)."""
     if event.disliked:
-        return 0, 1.0
-    engaged = int(event.liked) + int(event.faved) + int(event.coined)
-    if event.progress != 0 or engaged:
+        return 0, DISLIKED_WEIGHT
+    engagement = sum(weight for flag, weight in ENGAGED.items() if getattr(event, flag))
+    if event.progress != 0 or _engaged(event):
         ratio = watch_ratio(event, video)
-        if not engaged and ratio is not None and ratio < SHORT_VIEW:
+        if not _engaged(event) and ratio is not None and ratio < SHORT_VIEW:
             return 0, SHORT_WEIGHT  # opened and left at once: chosen, then regretted
-        return 1, PICK_WEIGHT + (ratio or 0.0) + ENGAGED_WEIGHT * engaged
+        return 1, PICK_WEIGHT + (ratio or 0.0) + engagement
     if _queued_only(event):
         return 1, QUEUED_WEIGHT
     if event.shown_ignored:

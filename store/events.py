@@ -1,7 +1,9 @@
 """Each user's behaviour log: typed events appended exactly once.
 
 An event's id says what it is (``watch:BV…:view_at``, ``like:BV…``, ``fav:BV…:folder``),
-so re-running a sync adds nothing twice. Events are ordered by an insertion sequence, so
+so re-running a sync adds nothing twice. The kinds, which of them mark a video touched
+(never picked again) and what makes a repeat a new event are one table shared with the
+model, ``models.signals``. Events are ordered by an insertion sequence, so
 "new since the last training" is a range query however old the event's own time is.
 """
 
@@ -13,13 +15,8 @@ from dataclasses import asdict, dataclass
 
 import redis
 
+from models.signals import KINDS, SIGNALS
 from store import keys
-
-KINDS = ("watch", "like", "coin", "fav", "feedback_like", "feedback_dislike", "shown", "toview",
-         "seen")  # seen: 看过了 on a card, watched elsewhere (never picked again, no label)
-# Not "touched" (never picked again): a pick shown and not opened, and an entry of the
-# user's 稍后再看 (excluded only while it is listed, see ``store.toview_own``).
-UNTOUCHED_KINDS = ("shown", "toview")
 
 # HSETNX decides "new"; only new ids get a sequence number. ARGV holds triples
 # (id, json, bvid-or-empty); a non-empty bvid joins the set of videos the user touched.
@@ -91,15 +88,10 @@ class BehaviourEvent:
 
     @property
     def id(self) -> str:
-        if self.kind == "watch":
-            return f"watch:{self.bvid}:{self.at}"
-        if self.kind in ("fav", "coin"):
-            return f"{self.kind}:{self.bvid}:{self.source}"
-        if self.kind == "shown":
-            return f"shown:{self.bvid}:{self.source}"
-        if self.kind == "toview":  # added again later: a new intent
-            return f"toview:{self.bvid}:{self.at}"
-        return f"{self.kind}:{self.bvid}"
+        signal = SIGNALS.get(self.kind)
+        if signal is None or not signal.distinct_by:
+            return f"{self.kind}:{self.bvid}"
+        return f"{self.kind}:{self.bvid}:{getattr(self, signal.distinct_by)}"
 
 
 class EventLog:
@@ -117,7 +109,7 @@ class EventLog:
         for event in events:
             if event.kind not in KINDS:
                 raise ValueError(f"unknown event kind {event.kind!r}")
-            touched = "" if event.kind in UNTOUCHED_KINDS else event.bvid
+            touched = event.bvid if SIGNALS[event.kind].touched else ""
             args += [event.id, json.dumps(asdict(event), ensure_ascii=False), touched]
         ks = [keys.events(mid), keys.event_data(mid), keys.event_seq(mid), keys.touched(mid)]
         return int(self._append(keys=ks, args=args))

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from bilibili.entities import FavItem, HistoryItem, ListVideo, VideoInfo
 from models.entities import Event, Video
+from models.signals import LABEL_FLAGS, NO_LABEL, SIGNALS, WANTED_FLAGS
 from store import BehaviourEvent, VideoRecord
 
 
@@ -69,42 +70,31 @@ def model_video(record: VideoRecord) -> Video:
 
 
 def merge_events(events: Iterable[BehaviourEvent]) -> dict[str, Event]:
-    """One model event per video: the newest time, the furthest progress, every flag."""
+    """One model event per video: the newest time, the furthest progress, every flag its
+    events' signals set (``models.signals``)."""
     merged: dict[str, dict] = {}
+    unlabelled: set[str] = set()
     for e in events:
         m = merged.setdefault(e.bvid, {"bvid": e.bvid, "at": 0, "progress": 0, "duration": 0})
         m["at"] = max(m["at"], e.at)
         m["duration"] = max(m["duration"], e.duration)
-        if e.kind == "watch":
+        signal = SIGNALS.get(e.kind)
+        if signal is None:
+            continue  # a kind this code no longer knows: its time still counts
+        if signal.flag == "progress":
             if e.progress == -1 or m["progress"] == -1:
                 m["progress"] = -1
             else:
                 m["progress"] = max(m["progress"], e.progress)
-        elif e.kind in ("like", "feedback_like"):
-            m["liked"] = True
-        elif e.kind == "coin":
-            m["coined"] = True
-        elif e.kind == "fav":
-            m["faved"] = True
-        elif e.kind == "feedback_dislike":
-            m["disliked"] = True
-        elif e.kind == "shown":
-            m["shown_ignored"] = True
-        elif e.kind == "toview":
-            m["queued"] = True
-        elif e.kind == "seen":
-            m["seen"] = True
+        elif signal.flag:
+            m[signal.flag] = True
+        if signal.label == NO_LABEL:
+            unlabelled.add(e.bvid)
     for bvid, m in list(merged.items()):
-        # 看过了: watched elsewhere, so never shown-but-ignored; and no label of its own
-        # (neither a taste negative nor a made-up positive).
-        if m.pop("seen", False):
+        # Shown-but-ignored counts only while nothing says the user wanted the video (or
+        # watched it elsewhere, 看过了); what has no label left leaves training.
+        if bvid in unlabelled or any(m.get(flag) for flag in WANTED_FLAGS):
             m["shown_ignored"] = False
-            if not (m["progress"] or m.get("liked") or m.get("faved") or m.get("coined")
-                    or m.get("disliked") or m.get("queued")):
-                del merged[bvid]
-    for m in merged.values():
-        # Shown-but-ignored only counts while nothing else happened with the video.
-        if m.get("shown_ignored") and (m["progress"] or m.get("liked") or m.get("faved")
-                                       or m.get("queued")):
-            m["shown_ignored"] = False
+        if bvid in unlabelled and not any(m.get(flag) for flag in LABEL_FLAGS):
+            del merged[bvid]
     return {bvid: Event(**m) for bvid, m in merged.items()}

@@ -212,6 +212,7 @@ def test_web_side_modules_import_without_numpy_or_tensorflow():
         "import sys\n"
         "for name in ('numpy', 'sklearn', 'tensorflow', 'keras'): sys.modules[name] = None\n"
         "import models, models.entities, models.vocab, models.features, models.fallback\n"
+        "import models.signals, store  # the store reads the signals table\n"
         "from models import Video, popularity_rank, quality_score, label, rating\n"
     )
     root = Path(__file__).resolve().parents[2]
