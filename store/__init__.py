@@ -6,6 +6,7 @@ their own Redis database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import redis
@@ -143,6 +144,23 @@ class Store:
     def ping(self) -> None:
         """Raises redis.RedisError when Redis does not answer."""
         self.redis.ping()
+
+    def never_pick(self, mid: int, among: Iterable[str] | None = None) -> set[str]:
+        """The videos never picked for the user: every one they touched (``models.signals``:
+        watched, liked, coined, favourited, disliked, 看过了) and what they put in 稍后再看
+        themselves, while it is listed. With ``among``, only which of those (one read whose
+        size follows the candidates, not the history)."""
+        touched, own = keys.touched(mid), keys.toview_own(mid)
+        if among is None:
+            return {b.decode() for b in self.redis.sunion(touched, own)}
+        bvids = list(dict.fromkeys(among))
+        if not bvids:
+            return set()
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.smismember(touched, bvids)
+            pipe.smismember(own, bvids)
+            in_touched, in_own = pipe.execute()
+        return {b for b, t, o in zip(bvids, in_touched, in_own, strict=True) if t or o}
 
     def begin_leaving(self, mid: int) -> str:
         """The first step of a logout the worker finishes (it must take back 稍后再看

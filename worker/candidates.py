@@ -93,11 +93,11 @@ def refresh_user_pool(store: Store, client: BiliClient, settings: Settings,
     fresh: list[VideoRecord] = []
     for source in sources.own():
         fresh += source.fetch(Fetch(store, client, settings, source.budget_of(settings), user))
-    # What the user has watched can never be picked: it would only crowd the capped pool.
-    touched = store.events.touched(mid) | store.toview_own.bvids(mid)
-    merged = {r.bvid: r for r in store.pools.user(mid) if r.bvid not in touched}
+    # What can never be picked would only crowd the capped pool.
+    never = store.never_pick(mid)
+    merged = {r.bvid: r for r in store.pools.user(mid) if r.bvid not in never}
     for record in fresh:
-        if record.bvid not in touched:
+        if record.bvid not in never:
             merged.setdefault(record.bvid, record)
     authors = _author_counts(store, mid)
     followed = store.follows.for_model(mid)

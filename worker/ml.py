@@ -127,10 +127,7 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
     hot = shared.records
     _, explore = split_candidates({"hot": hot}, own)
     batch = rec.join(shared.candidates, prepare([model_video(r) for r in explore]))
-    # Never picked: what the user watched, liked, favourited, coined or disliked, and what
-    # they put in 稍后再看 themselves, while it is listed.
-    exclude = (store.events.touched_among(mid, [r.bvid for r in hot + explore])
-               | store.toview_own.bvids(mid))
+    exclude = store.never_pick(mid, [r.bvid for r in hot + explore])
     attention = None
     if state.trained:
         probs, attention = rec.score_with_attention(state, batch, now=_noon(today))
