@@ -10,9 +10,9 @@ Data (``models.entities``)::
     Video(bvid, title, tags: tuple[str, ...], author_mid, author_name, duration, view,
           like, coin, favorite, partition=None)
     Event(bvid, at, progress=0, duration=0, liked=False, faved=False, coined=False,
-          disliked=False, shown_ignored=False, queued=False,
+          disliked=False, shown_ignored=False, toview=False,
           passed=False)                          # progress −1 = finished;
-                                                 # queued = put in 稍后再看 by the user;
+                                                 # toview = put in 稍后再看 by the user;
                                                  # passed = in a hot list, not opened
 
 Features and labels (``models.features``, no TF)::

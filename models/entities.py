@@ -36,7 +36,7 @@ class Event:
     coined: bool = False
     disliked: bool = False  # explicit "not interested"
     shown_ignored: bool = False  # shown as a pick and not clicked
-    queued: bool = False  # the user put it in 稍后再看 (watch later) themselves
+    toview: bool = False  # the user put it in 稍后再看 (watch later) themselves
     passed: bool = False  # in a hot list the user could open, and did not (weak negative)
 
 

@@ -50,7 +50,7 @@ SHORT_VIEW = 0.2
 # The signals' weights are in their table (``models.signals``, which says why each is
 # what it is); the names here are what the rules below read.
 IGNORED_WEIGHT = SIGNALS["shown"].weight
-QUEUED_WEIGHT = SIGNALS["toview"].weight
+TOVIEW_WEIGHT = SIGNALS["toview"].weight
 DISLIKED_WEIGHT = SIGNALS["feedback_dislike"].weight
 
 # Choice targets (``target``): a video opened counts PICK_WEIGHT plus the share watched,
@@ -103,7 +103,7 @@ def label(event: Event, video: Video | None = None) -> int | None:
     ratio = watch_ratio(event, video)
     if ratio is not None and ratio >= POSITIVE_THRESHOLD:
         return 1
-    if _queued_only(event):
+    if _toview_only(event):
         return 1
     if event.shown_ignored or _passed_only(event):
         return 0
@@ -116,13 +116,13 @@ def example_weight(event: Event, video: Video | None = None) -> float:
     """Weight of an example before class balancing: rule 4 negatives count less."""
     if event.shown_ignored and not event.disliked and label(event, video) == 0:
         return IGNORED_WEIGHT
-    if _queued_only(event) and label(event, video) == 1 and not _engaged(event):
-        return QUEUED_WEIGHT
+    if _toview_only(event) and label(event, video) == 1 and not _engaged(event):
+        return TOVIEW_WEIGHT
     return 1.0
 
 
 def _passed_only(event: Event) -> bool:
-    return event.passed and event.progress == 0 and not (_engaged(event) or event.queued)
+    return event.passed and event.progress == 0 and not (_engaged(event) or event.toview)
 
 
 def _engaged(event: Event) -> bool:
@@ -146,8 +146,8 @@ def target(event: Event, video: Video | None = None) -> tuple[int, float] | None
         if not _engaged(event) and ratio is not None and ratio < SHORT_VIEW:
             return 0, SHORT_WEIGHT  # opened and left at once: chosen, then regretted
         return 1, PICK_WEIGHT + (ratio or 0.0) + engagement
-    if _queued_only(event):
-        return 1, QUEUED_WEIGHT
+    if _toview_only(event):
+        return 1, TOVIEW_WEIGHT
     if event.shown_ignored:
         return 0, IGNORED_WEIGHT
     if _passed_only(event):
@@ -155,9 +155,9 @@ def target(event: Event, video: Video | None = None) -> tuple[int, float] | None
     return None
 
 
-def _queued_only(event: Event) -> bool:
+def _toview_only(event: Event) -> bool:
     """In 稍后再看 and not opened: a positive only while nothing says otherwise."""
-    return event.queued and event.progress == 0 and not event.disliked
+    return event.toview and event.progress == 0 and not event.disliked
 
 
 @lru_cache(maxsize=1 << 16)

@@ -57,7 +57,7 @@ SIGNALS: dict[str, Signal] = {s.kind: s for s in (
            distinct_by="source"),
     # Meaning to watch is intent, not taste confirmed. Excluded only while it is listed
     # (``store.toview_own``); added again later, a new intent.
-    Signal("toview", "queued", WEAK_POSITIVE, 0.3, touched=False, distinct_by="at"),
+    Signal("toview", "toview", WEAK_POSITIVE, 0.3, touched=False, distinct_by="at"),
     # 看过了 on a card: watched elsewhere, so never picked again, and no label of its own
     # (neither a taste negative nor a made-up positive).
     Signal("seen", None, NO_LABEL, 0.0, touched=True),

@@ -21,7 +21,7 @@ def test_merge_keeps_every_signal_per_video():
 
 
 def test_a_watch_later_entry_is_a_weak_positive_until_watched():
-    from models.features import QUEUED_WEIGHT, example_weight, label
+    from models.features import TOVIEW_WEIGHT, example_weight, label
 
     events = [
         BehaviourEvent("toview", "q", 100, duration=300),
@@ -32,8 +32,8 @@ def test_a_watch_later_entry_is_a_weak_positive_until_watched():
     ]
     merged = merge_events(events)
     q = merged["q"]
-    assert q.queued and label(q) == 1 and example_weight(q) == QUEUED_WEIGHT
+    assert q.toview and label(q) == 1 and example_weight(q) == TOVIEW_WEIGHT
     # opened and left at once: the watch says more than the intent did
-    assert merged["w"].queued and label(merged["w"]) == 0
+    assert merged["w"].toview and label(merged["w"]) == 0
     # a pick the user put in 稍后再看 was not ignored
     assert not merged["s"].shown_ignored and label(merged["s"]) == 1
