@@ -106,10 +106,10 @@ def cpu_ms_per_request(settings, sid: str, path: str, *, cached: bool = True, n:
     app = create_app(settings)
     client = app.test_client()
     client.set_cookie("bilirec_session", sid)
-    views = app.extensions["bilirec"].store.views
+    rendered = app.extensions["bilirec"].store.rendered
     if not cached:  # render every time, as before the cache
-        read = views.get_for_session
-        views.get_for_session = lambda sid, day: (read(sid, day)[0], None, "0")
+        read = rendered.get_for_session
+        rendered.get_for_session = lambda sid, day: (read(sid, day)[0], None, "0")
     for _ in range(50):
         client.get(path)
     start = time.process_time()

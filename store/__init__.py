@@ -13,20 +13,20 @@ import redis
 
 from settings import Settings
 from store import keys, user_index
+from store.atom import AtomTokens
 from store.credentials import CredentialStore, SavedCredentials
 from store.crypto import Cipher, DecryptionError
 from store.cursors import Cursors
 from store.delivery import ToviewStore
 from store.device import DeviceStore
 from store.events import BehaviourEvent, EventLog
-from store.feed import FeedTokens
 from store.feedback import FeedbackStore
 from store.follows import Follows
 from store.leaving import Leaving
 from store.locks import RefreshLocks
 from store.models import ModelMeta, ModelStore
 from store.picks import PickStore
-from store.picks_views import PickViews
+from store.picks_rendered import RenderedPicks
 from store.pools import Pools
 from store.push import PushStore
 from store.qr import QrLogins
@@ -77,8 +77,8 @@ class Store:
     throttle: Throttle
     ticks: Ticks
     feedback: FeedbackStore
-    feed: FeedTokens
-    views: PickViews
+    atom: AtomTokens
+    rendered: RenderedPicks
     follows: Follows
     toview_own: OwnToview
     toview: ToviewStore
@@ -120,8 +120,8 @@ class Store:
             throttle=Throttle(r),
             ticks=Ticks(r),
             feedback=FeedbackStore(r),
-            feed=FeedTokens(r),
-            views=PickViews(r),
+            atom=AtomTokens(r),
+            rendered=RenderedPicks(r),
             follows=Follows(r),
             toview_own=OwnToview(r),
             toview=ToviewStore(r),
@@ -173,7 +173,7 @@ class Store:
         """The user is logged out here (sessions, feed, schedule); their data, the record
         of what we added and the login snapshot stay until ``finish_leaving``."""
         self.sessions.delete_all_for(mid)
-        self.feed.revoke(mid)
+        self.atom.revoke(mid)
         self.redis.srem(keys.ACTIVE_USERS, mid)
 
     def finish_leaving(self, mid: int, token: str) -> bool:
@@ -196,7 +196,7 @@ class Store:
                 except redis.WatchError:
                     continue
             self.sessions.delete_all_for(mid)
-            self.feed.revoke(mid)
+            self.atom.revoke(mid)
             return True
         return False
 
@@ -205,7 +205,7 @@ class Store:
         Every key is found by name or through the user's index: no scan of the keyspace,
         whose cost grows with every user's data."""
         self.sessions.delete_all_for(mid)
-        self.feed.revoke(mid)  # its lookup key sits outside the user's prefix
+        self.atom.revoke(mid)  # its lookup key sits outside the user's prefix
         doomed = [*user_index.tracked(self.redis, mid), *keys.fixed_user_keys(mid)]
         with self.redis.pipeline() as pipe:
             pipe.srem(keys.ACTIVE_USERS, mid)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import redis
 
 from store import keys
-from store.picks_views import invalidate
+from store.picks_rendered import invalidate
 
 KINDS = ("like", "dislike")
 REASONS = ("author", "topic", "clickbait", "too_short", "too_long", "seen")

@@ -150,19 +150,19 @@ def clicks(mid: int) -> str:
     return f"user:{mid}:clicks"
 
 
-def picks_views(mid: int) -> str:
+def picks_rendered(mid: int) -> str:
     return f"user:{mid}:picks:views"
 
 
-def feed_token(mid: int) -> str:
+def atom_token(mid: int) -> str:
     return f"user:{mid}:feed"
 
 
-def feed_owner(token_hash: str) -> str:
+def atom_owner(token_hash: str) -> str:
     return f"feed:{token_hash}"
 
 
-def picks_views_gen(mid: int) -> str:
+def picks_rendered_gen(mid: int) -> str:
     return f"user:{mid}:picks:views:gen"
 
 
@@ -224,7 +224,7 @@ def push_result(mid: int) -> str:
     return f"user:{mid}:push:result"
 
 
-def feed_notices(mid: int) -> str:
+def atom_notices(mid: int) -> str:
     """Notices shown at the top of the user's feed (a dead login), one per login."""
     return f"user:{mid}:feed:notices"
 

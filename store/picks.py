@@ -9,7 +9,7 @@ from typing import Any
 import redis
 
 from store import codec, keys, user_index
-from store.picks_views import invalidate
+from store.picks_rendered import invalidate
 
 KEEP_DAYS = 30
 

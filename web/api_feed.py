@@ -26,20 +26,20 @@ def feed_url(token: str) -> str:
 @bp.post("/api/feed/rotate")
 @require_user(csrf=True)
 def rotate(session: Session):
-    return jsonify(feed_url=feed_url(web_context().store.feed.rotate(session.mid)))
+    return jsonify(feed_url=feed_url(web_context().store.atom.rotate(session.mid)))
 
 
 @bp.get("/feed/<token>.atom")
 def feed(token: str):
     ctx = web_context()
-    mid = ctx.store.feed.owner(token) if len(token) <= 64 else None
+    mid = ctx.store.atom.owner(token) if len(token) <= 64 else None
     if mid is None or not ctx.settings.mid_allowed(mid):  # off the allow-list: as logged out
         raise ApiError(404, "没有这个订阅地址（可能已重新生成）")
     view = _feed_view()
     docs = [view.narrow(doc) for day in ctx.store.picks.dates(mid)
             if (doc := ctx.store.picks.get(mid, day)) is not None and doc.get("date")]
     body = atom.feed(docs, self_url=feed_url(token) + view.query, page_url=f"{public_base()}/",
-                     tz=ctx.settings.tz, notices=ctx.store.feed.notices(mid), title=view.title)
+                     tz=ctx.settings.tz, notices=ctx.store.atom.notices(mid), title=view.title)
     return Response(body, mimetype="application/atom+xml")
 
 

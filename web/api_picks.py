@@ -36,7 +36,7 @@ def picks():
     # The session comes with the cached answer: one Redis round trip for the hottest read,
     # made already by FastPicks when it could not answer.
     read = request.environ.get(PREFETCHED) if date is None else None
-    found, body, generation = read or store.views.get_for_session(
+    found, body, generation = read or store.rendered.get_for_session(
         request.cookies.get(COOKIE), day)
     session = logged_in(found)
     if date is not None and not DATE.fullmatch(date):
@@ -46,7 +46,7 @@ def picks():
         if doc is None:
             raise ApiError(404, "这一天没有推荐" if date else "推荐还在准备中，请稍候")
         body = render_picks(doc, store.feedback.all(session.mid))
-        store.views.put(session.mid, day, body, generation)
+        store.rendered.put(session.mid, day, body, generation)
     return Response(body, mimetype="application/json")
 
 

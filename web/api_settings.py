@@ -55,7 +55,7 @@ def settings_json(mid: int) -> dict[str, Any]:
                 "message": result.message,
             },
         },
-        "feed_url": feed_url(store.feed.token(mid)),
+        "feed_url": feed_url(store.atom.token(mid)),
         "rules": store.rules.get(mid).to_json(),
     }
 

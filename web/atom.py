@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
-from store.feed import Notice
+from store.atom import Notice
 
 NS = "http://www.w3.org/2005/Atom"
 SECTIONS = (("hot", "热门精选"), ("explore", "兴趣探索"))

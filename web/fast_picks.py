@@ -1,7 +1,7 @@
 """Today's picks without Flask: the page's hottest read answered before routing.
 
 ``GET /api/picks`` with a session cookie and no query is one Redis script call (the session
-and the cached answer, store/picks_views.py) and a body already rendered. Flask's routing,
+and the cached answer, store/picks_rendered.py) and a body already rendered. Flask's routing,
 request context and hooks would cost more than that; they still answer everything else,
 and this request too when the cache misses (with the read done here handed on in the
 environ) or anything goes wrong.
@@ -41,7 +41,7 @@ class FastPicks:
                 and not environ.get("QUERY_STRING")):
             try:
                 sid = parse_cookie(environ).get(self._cookie)
-                read = self._store.views.get_for_session(sid, LATEST)
+                read = self._store.rendered.get_for_session(sid, LATEST)
             except Exception:  # Flask answers it, with the proper error
                 return self._app(environ, start_response)
             session, body, _ = read

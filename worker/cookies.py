@@ -28,7 +28,7 @@ def mark_login_expired(ctx: Context, mid: int) -> None:
     store.users.deactivate(mid)
     store.status.set(mid, "login_expired", message=LOGIN_EXPIRED)
     login_at = profile.logged_in_at if profile else 0.0
-    if not store.feed.note_login_expired(mid, login_at=login_at, at=time.time()):
+    if not store.atom.note_login_expired(mid, login_at=login_at, at=time.time()):
         return
     if store.push.target(mid) is None:
         return

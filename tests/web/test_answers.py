@@ -103,7 +103,7 @@ def test_an_answer_cached_by_an_earlier_release_is_not_served(web, sim, store):
     store.picks.save(mid, "2026-11-28", {"date": "2026-11-28",
                                          "generated_at": "2026-11-28T06:00:01.250+08:00",
                                          "hot": [], "explore": []})
-    _, gen = store.views.get(mid, "latest")  # the field the earlier release used
-    store.views.put(mid, "latest", b'{"generated_at":"2026-11-28T06:00:01.250+08:00"}', gen)
+    _, gen = store.rendered.get(mid, "latest")  # the field the earlier release used
+    store.rendered.put(mid, "latest", b'{"generated_at":"2026-11-28T06:00:01.250+08:00"}', gen)
     body = http.get(f"{web.url}/api/picks", timeout=10).json()
     assert body["generated_at"] == "2026-11-28T06:00:01+08:00"

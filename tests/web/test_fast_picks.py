@@ -43,8 +43,8 @@ def call(app: FastPicks, path: str = "/api/picks", method: str = "GET", query: s
 def cached(store: Store) -> str:
     """A logged-in user's session id, with today's answer cached."""
     session = store.sessions.create(31)
-    _, gen = store.views.get(31, LATEST)
-    assert store.views.put(31, LATEST, b'{"hot":[]}', gen)
+    _, gen = store.rendered.get(31, LATEST)
+    assert store.rendered.put(31, LATEST, b'{"hot":[]}', gen)
     return session.sid
 
 

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 import requests
 
-from store.feed import Notice
+from store.atom import Notice
 from tests.support import start_worker, stop_worker, wait_for
 from tests.web.helpers import log_in
 from tests.web.test_picks_api import PICK

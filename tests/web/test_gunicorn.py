@@ -121,7 +121,7 @@ def test_the_access_log_redacts_the_secret_feed_path(gunicorn_logging, store):
     """The feed token is a credential: anyone holding it reads the user's picks. The log
     (BILIREC_WEB_ACCESS_LOG=1) shows every request, the feed path redacted."""
     url, log = gunicorn_logging
-    token = store.feed.token(4242)
+    token = store.atom.token(4242)
     encoded = "".join(f"%{b:02X}" for b in token.encode())
     for path in (f"/feed/{token}.atom", f"/feed/{token}.atom?list=hot",
                  f"/%66eed/{encoded}.atom", "/healthz"):

@@ -122,7 +122,7 @@ def test_cached_picks_answer_follows_new_picks(web, sim, store):
                                          "hot": [PICK], "explore": []})
     rendered = http.get(f"{web.url}/api/picks", timeout=10)  # by Flask
     first = rendered.json()
-    assert store.views.get(mid, LATEST)[0] is not None  # the answer is cached
+    assert store.rendered.get(mid, LATEST)[0] is not None  # the answer is cached
     served = http.get(f"{web.url}/api/picks", timeout=10)  # by FastPicks, as Flask would
     assert served.content == rendered.content
     assert {**served.headers, "Date": ""} == {**rendered.headers, "Date": ""}

@@ -381,13 +381,13 @@ def test_a_dead_login_is_noted_and_pushed_once_per_expiry(settings, store, redis
     for _ in range(3):  # the refresh, the delivery, the next day's check: all find it dead
         mark_login_expired(ctx, 7)
     assert not store.users.is_active(7) and store.status.get(7).state == "login_expired"
-    assert [n.login_at for n in store.feed.notices(7)] == [1000.0] and queued() == 1
+    assert [n.login_at for n in store.atom.notices(7)] == [1000.0] and queued() == 1
     # Logged in again, and that login dies too: a new expiry, told again.
     store.users.activate(UserProfile(7, "u", logged_in_at=2000.0))
     mark_login_expired(ctx, 7)
-    assert [n.login_at for n in store.feed.notices(7)] == [2000.0, 1000.0] and queued() == 2
+    assert [n.login_at for n in store.atom.notices(7)] == [2000.0, 1000.0] and queued() == 2
     # Without a push target the feed still tells it; nothing is queued.
     store.users.activate(UserProfile(8, "v", logged_in_at=3000.0))
     mark_login_expired(ctx, 8)
-    assert len(store.feed.notices(8)) == 1 and queued() == 2
+    assert len(store.atom.notices(8)) == 1 and queued() == 2
     context_for.cache_clear()

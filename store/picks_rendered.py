@@ -15,7 +15,7 @@ from store.sessions import Session, parse, session_key
 
 TTL_S = 86400
 
-# KEYS: views hash, generation. ARGV: generation seen, field, body, ttl.
+# KEYS: rendered answers (a hash), generation. ARGV: generation seen, field, body, ttl.
 _STORE_IF_CURRENT = """
 if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
@@ -23,10 +23,10 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 1
 """
 
-# KEYS: session. ARGV: day, views hash and generation keys with "{mid}" for the user's mid.
-# The user's keys come from the session, so they cannot be KEYS: fine on one Redis (ours),
-# not on a cluster.
-_SESSION_AND_VIEW = """
+# KEYS: session. ARGV: day, the rendered answers' and the generation's keys with "{mid}"
+# for the user's mid. The user's keys come from the session, so they cannot be KEYS: fine
+# on one Redis (ours), not on a cluster.
+_SESSION_AND_RENDERED = """
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {} end
 local ok, doc = pcall(cjson.decode, raw)
@@ -41,21 +41,21 @@ MID = "{mid}"
 
 def invalidate(pipe: Pipeline, mid: int) -> None:
     """Queue the invalidation on a pipeline that writes what the answers are made of."""
-    pipe.incr(keys.picks_views_gen(mid))
-    pipe.delete(keys.picks_views(mid))
+    pipe.incr(keys.picks_rendered_gen(mid))
+    pipe.delete(keys.picks_rendered(mid))
 
 
-class PickViews:
+class RenderedPicks:
     def __init__(self, r: redis.Redis) -> None:
         self._r = r
         self._store = r.register_script(_STORE_IF_CURRENT)
-        self._session_and_view = r.register_script(_SESSION_AND_VIEW)
+        self._session_and_rendered = r.register_script(_SESSION_AND_RENDERED)
 
     def get(self, mid: int, day: str) -> tuple[bytes | None, str]:
         """The cached answer for ``day`` ("latest" for today's) and the generation seen."""
         with self._r.pipeline(transaction=False) as pipe:
-            pipe.hget(keys.picks_views(mid), day)
-            pipe.get(keys.picks_views_gen(mid))
+            pipe.hget(keys.picks_rendered(mid), day)
+            pipe.get(keys.picks_rendered_gen(mid))
             body, gen = pipe.execute()
         return body, (gen or b"0").decode()
 
@@ -66,8 +66,8 @@ class PickViews:
         if key is None:
             return None, None, "0"
         # keys' functions format the mid into the name; MID leaves a slot for the script.
-        found = self._session_and_view(
-            keys=[key], args=[day, keys.picks_views(MID), keys.picks_views_gen(MID)])
+        found = self._session_and_rendered(
+            keys=[key], args=[day, keys.picks_rendered(MID), keys.picks_rendered_gen(MID)])
         session = parse(sid, found[0]) if found else None
         if session is None or session.mid is None:
             return session, None, "0"
@@ -77,5 +77,5 @@ class PickViews:
         return session, found[3], found[2].decode()
 
     def put(self, mid: int, day: str, body: bytes, generation: str) -> bool:
-        ks = [keys.picks_views(mid), keys.picks_views_gen(mid)]
+        ks = [keys.picks_rendered(mid), keys.picks_rendered_gen(mid)]
         return bool(self._store(keys=ks, args=[generation, day, body, TTL_S]))

@@ -29,7 +29,7 @@ class Notice:
     login_at: float  # the login it is about (its logged_in_at)
 
 
-class FeedTokens:
+class AtomTokens:
     """Each change reads the current token and replaces it in one optimistic transaction
     (WATCH): two rotations at once (two tabs, a double click), or a rotation during
     logout, never leave a second working token behind that nothing points to."""
@@ -39,7 +39,7 @@ class FeedTokens:
 
     def token(self, mid: int) -> str:
         """The user's token, made on first use (by whichever of two first uses wins)."""
-        raw = self._r.get(keys.feed_token(mid))
+        raw = self._r.get(keys.atom_token(mid))
         return raw.decode() if raw else self._replace(mid, only_if_none=True)
 
     def rotate(self, mid: int) -> str:
@@ -47,7 +47,7 @@ class FeedTokens:
         return self._replace(mid)
 
     def owner(self, token: str) -> int | None:
-        raw = self._r.get(keys.feed_owner(_hash(token)))
+        raw = self._r.get(keys.atom_owner(_hash(token)))
         return int(raw) if raw else None
 
     def revoke(self, mid: int) -> None:
@@ -57,7 +57,7 @@ class FeedTokens:
                  only_if_none: bool = False) -> str:
         """Swap the user's token (and its lookup key) for ``new`` (True: a fresh one;
         None: none); returns the token in force afterwards ("" when revoked)."""
-        key = keys.feed_token(mid)
+        key = keys.atom_token(mid)
         token = secrets.token_urlsafe(24) if new is True else new
         with self._r.pipeline(transaction=True) as pipe:
             while True:
@@ -69,9 +69,9 @@ class FeedTokens:
                         return old.decode()
                     pipe.multi()
                     if old:
-                        pipe.delete(keys.feed_owner(_hash(old.decode())))
+                        pipe.delete(keys.atom_owner(_hash(old.decode())))
                     if token:
-                        pipe.set(keys.feed_owner(_hash(token)), mid)
+                        pipe.set(keys.atom_owner(_hash(token)), mid)
                         pipe.set(key, token)
                     else:
                         pipe.delete(key)
@@ -83,7 +83,7 @@ class FeedTokens:
     def note_login_expired(self, mid: int, *, login_at: float, at: float) -> bool:
         """Record that the login begun at ``login_at`` has ended; True only the first time
         for that login (one entry and one message per expiry, whoever notices it again)."""
-        key = keys.feed_notices(mid)
+        key = keys.atom_notices(mid)
         field = f"login_expired:{login_at:.3f}"
         if not self._r.hsetnx(key, field, f"{at:.3f}"):
             return False
@@ -96,7 +96,7 @@ class FeedTokens:
         """The notices of the last NOTICE_DAYS days, newest first."""
         since = (time.time() if now is None else now) - NOTICE_DAYS * 86400
         found = []
-        for field, value in self._r.hgetall(keys.feed_notices(mid)).items():
+        for field, value in self._r.hgetall(keys.atom_notices(mid)).items():
             kind, _, login_at = field.decode().partition(":")
             try:
                 notice = Notice(kind, float(value), float(login_at))
