@@ -151,19 +151,22 @@ def clicks(mid: int) -> str:
 
 
 def picks_rendered(mid: int) -> str:
-    return f"user:{mid}:picks:views"
-
-
-def atom_token(mid: int) -> str:
-    return f"user:{mid}:feed"
-
-
-def atom_owner(token_hash: str) -> str:
-    return f"feed:{token_hash}"
+    """The rendered ``/api/picks`` answers: day → JSON body (see ``store.picks_rendered``)."""
+    return f"user:{mid}:picks:rendered"
 
 
 def picks_rendered_gen(mid: int) -> str:
-    return f"user:{mid}:picks:views:gen"
+    return f"user:{mid}:picks:rendered:gen"
+
+
+def atom_token(mid: int) -> str:
+    """The user's Atom feed token (the one in their feed URL, see ``store.atom``)."""
+    return f"user:{mid}:atom"
+
+
+def atom_owner(token_hash: str) -> str:
+    """Whose Atom feed token hashes to ``token_hash``."""
+    return f"atom:{token_hash}"
 
 
 def follows(mid: int) -> str:
@@ -225,8 +228,8 @@ def push_result(mid: int) -> str:
 
 
 def atom_notices(mid: int) -> str:
-    """Notices shown at the top of the user's feed (a dead login), one per login."""
-    return f"user:{mid}:feed:notices"
+    """Notices shown at the top of the user's Atom feed (a dead login), one per login."""
+    return f"user:{mid}:atom:notices"
 
 
 def leaving(mid: int) -> str:
@@ -257,6 +260,21 @@ def refresh_wish(mid: int) -> str:
 def picks_hot_scored(mid: int) -> str:
     """The date of the user's newest picks and whether their hot pools had tags then."""
     return f"user:{mid}:picks_hot"
+
+
+# The layout version the stored keys follow (see ``store.migrate``).
+SCHEMA_VERSION = "schema:version"
+
+# Keys renamed by schema 2, for ``store.migrate`` alone: the old name ({mid}: a user's
+# mid, {hash}: a token's SHA-256) → the function naming the key now. Tokens come before
+# their owners' lookup keys: the migration checks one against the other.
+RENAMED_IN_2 = {
+    "user:{mid}:feed": atom_token,
+    "user:{mid}:feed:notices": atom_notices,
+    "feed:{hash}": atom_owner,
+    "user:{mid}:picks:views": picks_rendered,
+    "user:{mid}:picks:views:gen": picks_rendered_gen,
+}
 
 
 def fixed_user_keys(mid: int) -> list[str]:

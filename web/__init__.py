@@ -15,6 +15,7 @@ from bilibili.http import Hosts, Transport
 from bilibili.login import LoginClient
 from settings import Settings, SettingsError
 from store import Store
+from store.migrate import Once
 from web import (
     api_feed,
     api_login,
@@ -68,6 +69,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         login=LoginClient(transport),
         queue=TaskQueue(settings.redis_url),
     )
+    # Keys of an older layout move before anything reads them (users' feed URLs among
+    # them); with Redis away at start, before the first request that finds it back.
+    layout = Once(context.store.redis)
+    layout()
+    app.before_request(layout)
     errors.install(app)
     for blueprint in (pages.bp, api_login.bp, api_user.bp, api_picks.bp, api_feed.bp,
                       api_settings.bp):

@@ -18,6 +18,7 @@ from bilibili.login import LoginClient
 from bilibili.retry import RetryPolicy
 from settings import Settings
 from store import Store
+from store.migrate import migrate
 from worker.gate import RedisGate
 
 
@@ -40,6 +41,7 @@ def context_for(settings: Settings) -> Context:
         timeout_s=settings.http_timeout_s,
     )
     store = Store.from_settings(settings)
+    migrate(store.redis)  # keys of an older layout move before any task reads them
     gate = RedisGate(store.throttle, settings)
     retry = RetryPolicy(
         max_attempts=settings.retry_attempts,

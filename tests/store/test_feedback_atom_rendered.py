@@ -113,8 +113,8 @@ def test_concurrent_rotations_leave_one_working_token_and_logout_removes_it(stor
         t.start()
     for t in threads:
         t.join(30)
-    owners = list(store.redis.scan_iter(match="feed:*"))
+    owners = list(store.redis.scan_iter(match="atom:*"))
     assert len(owners) == 1
     assert store.atom.owner(store.atom.token(mid)) == mid
     store.atom.revoke(mid)
-    assert not list(store.redis.scan_iter(match="feed:*"))
+    assert not list(store.redis.scan_iter(match="atom:*"))

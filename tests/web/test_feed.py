@@ -60,7 +60,7 @@ def test_rotation_refuses_the_old_token_and_logout_kills_the_feed(web, sim, stor
     assert requests.get(new, timeout=10).status_code == 200
     assert http.post(f"{web.url}/api/logout", headers=csrf, timeout=10).status_code == 204
     assert requests.get(new, timeout=10).status_code == 404
-    assert not [k for k in store.redis.scan_iter("feed:*")]
+    assert not [k for k in store.redis.scan_iter("atom:*")]
 
 
 def test_feed_links_use_the_public_url(web_factory, sim, store):
