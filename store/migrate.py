@@ -62,9 +62,10 @@ def migrate(r: redis.Redis) -> int:
 def _rename_all(r: redis.Redis, move, old: str, new: Callable[..., str]) -> int:
     """Every key named like ``old`` (a SCAN, once: the cost of one pass over the keyspace)
     renamed to ``new`` of the same mid or hash."""
-    pattern = re.compile(re.escape(old).replace(re.escape("{mid}"), _PARTS["{mid}"])
-                         .replace(re.escape("{hash}"), _PARTS["{hash}"]))
-    glob = old.replace("{mid}", "*").replace("{hash}", "*")
+    regex, glob = re.escape(old), old
+    for slot, part in _PARTS.items():
+        regex, glob = regex.replace(re.escape(slot), part), glob.replace(slot, "*")
+    pattern = re.compile(regex)
     moved = 0
     for raw in r.scan_iter(match=glob, count=1000):
         found = pattern.fullmatch(raw.decode(errors="replace"))

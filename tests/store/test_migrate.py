@@ -40,7 +40,7 @@ def snapshot(store: Store) -> dict[bytes, tuple[bytes, int]]:
 
 def test_old_keys_move_with_their_values_and_ttls(store: Store):
     old_layout(store)
-    store.redis.set("hot:feed", "the home-feed source's pool: not ours to move")
+    store.redis.set("hot:feed", "named feed, but no Atom token: left alone")
     assert migrate(store.redis) == 5
     r = store.redis
     assert not [k for k in r.scan_iter("*feed*") if k != b"hot:feed"]
