@@ -1,9 +1,10 @@
 """Pure machine learning for the recommender: features, network, online training, scoring,
 explanations and (de)serialisation. Imports nothing of ours outside ``models/``, no Redis,
 no HTTP. Only ``Recommender`` (and the modules ``network``, ``slots``, ``recommender``)
-import TensorFlow. ``entities``, ``vocab``, ``features`` and ``fallback`` are plain Python
-(no numpy either), so ``import models`` and those modules work in the web's environment;
-the rest needs numpy and scikit-learn and is imported lazily on first use.
+import TensorFlow. ``entities``, ``signals``, ``vocab``, ``features`` and ``fallback`` are
+plain Python (no numpy either), so ``import models`` and those modules work in the web's
+environment (the store reads ``signals``, the table of event kinds); the rest needs numpy
+and scikit-learn and is imported lazily on first use.
 
 Data (``models.entities``)::
 
@@ -20,7 +21,7 @@ Features and labels (``models.features``, no TF)::
     quality_score(video) -> float               # ∈ [0, 1]
     interest(event, video=None) -> float        # ∈ [0, 1]
     label(event, video=None) -> int | None      # 1 / 0 / not a training example
-    example_weight(event, video=None) -> float  # 0.5 for shown-but-ignored negatives
+    example_weight(event, video=None) -> float  # 0.1 shown-but-ignored, 0.3 toview only
     rating(probability) -> int                  # 推荐指数 0–100
 
   Label: disliked → 0; liked/favourited/coined → 1; watched ≥ 50 % or finished → 1;
