@@ -23,6 +23,11 @@ Per candidate, from the user's own record (``TasteStats``) and the video's numbe
    16 duration_precision positives / (positives + negatives + 1) of the user's record in
                          the video's duration bucket; 17 the same for its views bucket
    18 duration_share     the bucket's share of the user's positives; 19 the same for views
+   20 tag_recent         ln(1 + Σ over the tags of recent positives) / COUNT_SCALE, where a
+                         positive counts 1 when it is the newest on record and half as much
+                         every RECENT_HALF_LIFE days older: interests drift, and the older
+                         part of a long history may follow topics the user has left
+   21 author_recent      the same for the UP主
 
 Training examples are already in the counts they are scored with: ``counted`` (their
 labels) takes each one's own contribution out again (leave-one-out). Without that the
@@ -48,6 +53,7 @@ COLUMNS = (
     "tag_count", "partition_share", "age", "follows",
     "duration", "views", "like_rate", "coin_rate", "fav_rate", "author_precision",
     "duration_precision", "views_precision", "duration_share", "views_share",
+    "tag_recent", "author_recent",
 )
 WIDTH = len(COLUMNS)
 COUNT_SCALE = 4.0  # ln(1 + 50) ≈ 4: fifty positives of one tag is a strong taste
@@ -61,6 +67,26 @@ PRIOR = {
     "tag_precision": 1.0, "tag_count": 2.0, "partition_share": 1.0,
 }
 DAY = 86400
+RECENT_HALF_LIFE = 20.0  # days
+RECENT_MIN = 1e-3  # a recent count that has faded below this is dropped
+
+
+def recent_weight(stats: TasteStats, at: np.ndarray | int) -> np.ndarray | float:
+    """What a positive at ``at`` counts in the recent counts (``stats.recent_at`` = 1)."""
+    age = np.maximum(stats.recent_at - np.asarray(at, np.float64), 0) / DAY
+    return 0.5 ** (age / RECENT_HALF_LIFE)
+
+
+def age_recent(stats: TasteStats, newest: int) -> None:
+    """Move the recent counts' reference to ``newest`` (later than the current one)."""
+    if stats.recent_at:
+        factor = 0.5 ** ((newest - stats.recent_at) / DAY / RECENT_HALF_LIFE)
+        for counts in (stats.recent_tag, stats.recent_author):
+            for key in list(counts):
+                counts[key] *= factor
+                if counts[key] < RECENT_MIN:
+                    del counts[key]
+    stats.recent_at = newest
 
 
 def _lookup(counts: dict, table: dict) -> np.ndarray:
@@ -135,6 +161,12 @@ def wide_features(
             out[:, col] = b_pos / (b_pos + b_neg + 1.0)
             total = max(float(sum(pos.values())) - 1.0, 1.0)
             out[:, col + 2] = b_pos / total
+    own_recent = pos_self * np.asarray(recent_weight(stats, now), np.float32)
+    r_tag = np.maximum(_lookup(stats.recent_tag, tag_table)[tag_gids] - own_recent[:, None], 0)
+    r_author = np.maximum(_lookup(stats.recent_author, author_table)[author_gids] - own_recent,
+                          0)
+    out[:, 20] = np.log1p((r_tag * has_tag).sum(axis=1)) / COUNT_SCALE
+    out[:, 21] = np.log1p(r_author) / COUNT_SCALE
     return out
 
 

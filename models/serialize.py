@@ -34,7 +34,7 @@ MAGIC = b"BILIREC\x00"
 # 2: the wide part reads models.affinity's columns (version 1 read quality alone)
 # 3: one more column, the followed UP主 (``follows``)
 # 4: more wide columns (length, popularity, per-view rates) and their bucket counts
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 _HEADER = struct.Struct(">HI")
 _FLOAT = np.dtype("<f4")
 
@@ -131,18 +131,20 @@ _INT_KEYED = (
     "duration_neg",
     "views_pos",
     "views_neg",
+    "recent_author",
 )
-_STR_KEYED = ("tag_pos", "tag_neg", "tag_names")
+_STR_KEYED = ("tag_pos", "tag_neg", "tag_names", "recent_tag")
 
 
 def _stats_to_json(stats: TasteStats) -> dict[str, Any]:
     # JSON object keys are strings; author mids and partitions go back to int on load.
     out: dict[str, Any] = {name: getattr(stats, name) for name in _STR_KEYED}
     out.update({name: {str(k): v for k, v in getattr(stats, name).items()} for name in _INT_KEYED})
+    out["recent_at"] = stats.recent_at
     return out
 
 
 def _stats_from_json(raw: dict[str, Any]) -> TasteStats:
     values: dict[str, dict] = {name: dict(raw.get(name, {})) for name in _STR_KEYED}
     values.update({name: {int(k): v for k, v in raw.get(name, {}).items()} for name in _INT_KEYED})
-    return TasteStats(**values)
+    return TasteStats(**values, recent_at=int(raw.get("recent_at", 0)))

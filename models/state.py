@@ -56,6 +56,12 @@ class TasteStats:
     duration_neg: dict[int, int] = field(default_factory=dict)
     views_pos: dict[int, int] = field(default_factory=dict)
     views_neg: dict[int, int] = field(default_factory=dict)
+    # Positives per tag and per UP主 again, each weighted by its age against the newest
+    # event on record (``recent_at``), halved every ``models.affinity.RECENT_HALF_LIFE``:
+    # what the user likes now, where a long history is partly out of date.
+    recent_tag: dict[str, float] = field(default_factory=dict)
+    recent_author: dict[int, float] = field(default_factory=dict)
+    recent_at: int = 0
 
 
 @dataclass(eq=False)
@@ -89,8 +95,9 @@ class UserModelState:
         twin.tags = self.tags.copy()
         twin.authors = self.authors.copy()
         twin.weights = self.weights.copy()
-        # the facts are dicts of plain values: copying each dict is a full copy
-        twin.stats = TasteStats(**{k: dict(v) for k, v in vars(self.stats).items()})
+        # the facts are dicts of plain values (and a time): copying each is a full copy
+        twin.stats = TasteStats(**{k: dict(v) if isinstance(v, dict) else v
+                                   for k, v in vars(self.stats).items()})
         twin.token = new_token()
         return twin
 

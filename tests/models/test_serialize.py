@@ -39,9 +39,14 @@ def test_untrained_state_round_trips_without_tensorflow():
     state.grow(["原神", "攻略"], [42], seed=1)
     state.stats.author_names[42] = "某UP"
     state.stats.tag_pos["原神"] = 3
+    state.stats.recent_tag["原神"] = 0.75
+    state.stats.recent_author[42] = 1.25
+    state.stats.recent_at = 1_800_000_000
     back = loads(dumps(state))
     assert back.tags.tokens == ["原神", "攻略"] and back.authors.tokens == [42]
     assert back.stats.author_names == {42: "某UP"} and back.stats.tag_pos == {"原神": 3}
+    assert (back.stats.recent_tag, back.stats.recent_author, back.stats.recent_at) == (
+        {"原神": 0.75}, {42: 1.25}, 1_800_000_000)
     rows = len(state.tags)
     np.testing.assert_array_equal(
         back.table(layout.TAG_TABLE)[:rows], state.table(layout.TAG_TABLE)[:rows]
