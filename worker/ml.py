@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 REPLAY_SAMPLE = 200
 NEW_EVENTS_CAP = 2000
 PASSED_CAP = 300
+# An update learns from a day's few dozen new events: the whole pool again beside them
+# pushed the pool down day after day, its good videos with the rest (docs/model.md).
+PASSED_UPDATE_CAP = 60
 
 
 @functools.cache
@@ -106,7 +109,9 @@ def train(store: Store, mid: int):  # (state, TrainOutcome)
     if not new:
         meta = store.models.meta(mid)
         return state, TrainOutcome(state.trained, False, meta.auc if meta else None, "nothing new")
-    report = rec.update(state, new + passed_by(store, mid, max(e.at for e, _ in new)), replay)
+    cap = PASSED_UPDATE_CAP if state.trained else PASSED_CAP
+    passed = passed_by(store, mid, max(e.at for e, _ in new), cap=cap)
+    report = rec.update(state, new + passed, replay)
     if report.accepted:
         meta = ModelMeta(
             trained_at=time.time(), auc=report.auc, version=1, trained_seq=last,
@@ -157,16 +162,17 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
     return doc
 
 
-def passed_by(store: Store, mid: int, at: int) -> list[tuple[Event, Video]]:
+def passed_by(store: Store, mid: int, at: int,
+              cap: int = PASSED_CAP) -> list[tuple[Event, Video]]:
     """The hot pool's videos the user has not opened, as weak negatives at ``at``: what
-    they could have chosen and did not (``models.features.target``). At most PASSED_CAP,
-    a fixed sample per user and pool."""
+    they could have chosen and did not (``models.features.target``). At most ``cap``, a
+    fixed sample per user and pool."""
     hot = shared_pool().current(store).records
     touched = store.events.touched_among(mid, [r.bvid for r in hot])
     rows = [r for r in hot if r.bvid not in touched]
-    if len(rows) > PASSED_CAP:
+    if len(rows) > cap:
         rng = random.Random(f"{mid}:{store.pools.hot_version()}")
-        rows = rng.sample(rows, PASSED_CAP)
+        rows = rng.sample(rows, cap)
     return [(Event(r.bvid, at, passed=True), model_video(r)) for r in rows]
 
 

@@ -127,3 +127,31 @@ def test_feedback_taken_back_is_not_trained_on():
     kept = ml.standing(events, {"BV1AAAAAAAAA": "like"})  # B's like was cleared
     assert [(e.kind, e.bvid) for e in kept] == [("feedback_like", "BV1AAAAAAAAA"),
                                                 ("watch", "BV1BBBBBBBBB")]
+
+
+
+def test_an_update_learns_from_a_sample_of_the_hot_pool_passed_by(store: Store, monkeypatch):
+    records = _pool(store, n=240)
+    hot, own = records[:120], records[120:]
+    store.events.append(1, [
+        *(BehaviourEvent("watch", r.bvid, 100 + i, progress=-1, duration=300)
+          for i, r in enumerate(own[:15])),
+        *(BehaviourEvent("watch", r.bvid, 200 + i, progress=5, duration=300)
+          for i, r in enumerate(own[15:25])),
+        BehaviourEvent("watch", hot[0].bvid, 300, progress=-1, duration=300),
+    ])
+    real, caps = ml.passed_by, []
+    monkeypatch.setattr(ml, "passed_by", lambda *a, **k: caps.append(k["cap"]) or real(*a, **k))
+    _, first = ml.train(store, 1)
+    store.events.append(1, [BehaviourEvent("watch", own[30].bvid, 400, progress=-1,
+                                           duration=300)])
+    ml.train(store, 1)
+    assert first.trained and caps == [ml.PASSED_CAP, ml.PASSED_UPDATE_CAP], (first, caps)
+    # the first model learns the whole pool (119: one was opened); an update a sample,
+    # another one for each version of the pool
+    assert len(real(store, 1, 500, cap=ml.PASSED_CAP)) == 119
+    sample = {e.bvid for e, _ in real(store, 1, 500, cap=ml.PASSED_UPDATE_CAP)}
+    assert len(sample) == ml.PASSED_UPDATE_CAP and hot[0].bvid not in sample
+    assert sample <= {r.bvid for r in hot}
+    store.pools.put_hot("hot", hot[:110])
+    assert {e.bvid for e, _ in real(store, 1, 500, cap=ml.PASSED_UPDATE_CAP)} != sample
