@@ -17,7 +17,8 @@ window.bilirecSettings = (function () {
   function render(data) {
     const t = data.toview;
     $("toview-enabled").checked = t.enabled;
-    $("toview-count").value = t.count;
+    // An answer that arrives while the user types a new count must not overwrite it.
+    if (document.activeElement !== $("toview-count")) $("toview-count").value = t.count;
     $("toview-summary").textContent = t.added
       ? `目前稍后再看里有 ${t.added} 个是我们添加的，最近一次添加于 ${fmtTime(t.added_at)}。`
       : (t.enabled ? "已开启，下次刷新推荐时会添加。" : "还没有添加过视频。");
