@@ -71,16 +71,21 @@ RECENT_HALF_LIFE = 20.0  # days
 RECENT_MIN = 1e-3  # a recent count that has faded below this is dropped
 
 
+def faded(age_s: np.ndarray | float) -> np.ndarray | float:
+    """What something ``age_s`` seconds old still weighs: 1, halved every
+    RECENT_HALF_LIFE days."""
+    return 0.5 ** (np.maximum(age_s, 0) / DAY / RECENT_HALF_LIFE)
+
+
 def recent_weight(stats: TasteStats, at: np.ndarray | int) -> np.ndarray | float:
     """What a positive at ``at`` counts in the recent counts (``stats.recent_at`` = 1)."""
-    age = np.maximum(stats.recent_at - np.asarray(at, np.float64), 0) / DAY
-    return 0.5 ** (age / RECENT_HALF_LIFE)
+    return faded(stats.recent_at - np.asarray(at, np.float64))
 
 
 def age_recent(stats: TasteStats, newest: int) -> None:
     """Move the recent counts' reference to ``newest`` (later than the current one)."""
     if stats.recent_at:
-        factor = 0.5 ** ((newest - stats.recent_at) / DAY / RECENT_HALF_LIFE)
+        factor = float(faded(newest - stats.recent_at))
         for counts in (stats.recent_tag, stats.recent_author):
             for key in list(counts):
                 counts[key] *= factor

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
-from models.affinity import DAY, RECENT_HALF_LIFE, WIDTH, age_recent, recent_weight
+from models.affinity import WIDTH, age_recent, faded, recent_weight
 from models.encoding import encode
 from models.entities import Event, Video
 from models.features import (
@@ -212,8 +212,7 @@ def recency(examples: Sequence[Labelled]) -> np.ndarray:
     at = np.array([ex.event.at for ex in examples], dtype=np.float64)
     if not len(at):
         return np.ones(0, np.float32)
-    age = (at.max() - at) / DAY
-    return np.maximum(0.5 ** (age / RECENT_HALF_LIFE), RECENCY_FLOOR).astype(np.float32)
+    return np.maximum(faded(at.max() - at), RECENCY_FLOOR).astype(np.float32)
 
 
 def training_order(n: int, epochs: int, rng: np.random.Generator) -> np.ndarray:
