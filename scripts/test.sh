@@ -57,8 +57,13 @@ fi
 echo "make test: Redis for tests at $BILIREC_TEST_REDIS_URL"
 
 "$VENV/bin/ruff" check .
+# A whole run in two test processes (pytest-xdist): most tests wait on a worker, a browser
+# or the simulator, so two share a 2-core machine well. Each has a database of its own on
+# the private server (tests/conftest.py); on the shared Redis only database 15 is ours.
+parallel=()
+if [ "$#" = 0 ] && [ -n "${redis_pid:-}" ]; then parallel=(-n 2 --dist loadfile); fi
 set +e
-"$VENV/bin/python" -m pytest "$@"
+"$VENV/bin/python" -m pytest "${parallel[@]}" "$@"
 code=$?
 set -e
 if [ "$code" = 5 ]; then echo "make test: no tests were collected"; exit 1; fi

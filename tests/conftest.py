@@ -41,6 +41,9 @@ from tests.support import (
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     url = os.environ.get("BILIREC_TEST_REDIS_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, … under pytest -n
+    if url and worker:  # a database of its own for each test process (make test's server)
+        url = f"{url.rsplit('/', 1)[0]}/{int(worker.removeprefix('gw'))}"
     proc = None
     if not url:
         binary = shutil.which("redis-server")
