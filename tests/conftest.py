@@ -41,9 +41,13 @@ from tests.support import (
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     url = os.environ.get("BILIREC_TEST_REDIS_URL")
-    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, … under pytest -n
-    if url and worker:  # a database of its own for each test process (make test's server)
-        url = f"{url.rsplit('/', 1)[0]}/{int(worker.removeprefix('gw'))}"
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    if url and worker:  # pytest -n: a database of its own for each further test process
+        base, db = url.rsplit("/", 1)
+        if db != "0":  # the shared Redis, where only database 15 is the tests' to empty
+            pytest.fail(f"{url} is a shared Redis: run its tests in one process (no -n)",
+                        pytrace=False)
+        url = f"{base}/{worker}"
     proc = None
     if not url:
         binary = shutil.which("redis-server")
