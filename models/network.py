@@ -27,15 +27,22 @@ from models.affinity import COLUMNS, PRIOR
 class AttentionPooling(layers.Layer):
     """Additive attention pooling: softmax_t(v·tanh(W·x_t + b)) over unmasked tokens."""
 
-    def __init__(self, units: int, **kwargs) -> None:
+    def __init__(self, units: int, seed: int = 0, **kwargs) -> None:
         super().__init__(**kwargs)
         self.units = units
+        self.seed = seed
 
     def build(self, input_shape) -> None:
         dim = input_shape[-1]
-        self.w = self.add_weight(name="w", shape=(dim, self.units), initializer="glorot_uniform")
+        # Seeded like every other weight: unseeded, each process started its users from
+        # other attention weights, and a bench's day moved by a few hundredths between
+        # two runs of one commit.
+        glorot = keras.initializers.GlorotUniform
+        self.w = self.add_weight(name="w", shape=(dim, self.units),
+                                 initializer=glorot(seed=self.seed))
         self.b = self.add_weight(name="b", shape=(self.units,), initializer="zeros")
-        self.v = self.add_weight(name="v", shape=(self.units,), initializer="glorot_uniform")
+        self.v = self.add_weight(name="v", shape=(self.units,),
+                                 initializer=glorot(seed=self.seed + 1))
 
     def call(self, tokens, mask):
         scores = ops.sum(ops.tanh(ops.matmul(tokens, self.w) + self.b) * self.v, axis=-1)
@@ -63,7 +70,8 @@ class WideDeepAttention(keras.Model):
             embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seed + 1),
             name="author_embedding",
         )
-        self.attention = AttentionPooling(layout.ATTENTION_UNITS, name="attention")
+        self.attention = AttentionPooling(layout.ATTENTION_UNITS, seed=seed + 10,
+                                          name="attention")
         self.deep = [
             layers.Dense(
                 units,

@@ -56,6 +56,16 @@ def test_first_model_trains_from_scratch_and_reports_heldout_auc(rec, taste, tra
     assert state.auc == report.auc
 
 
+def test_another_process_trains_the_same_first_model_from_the_same_history(taste, trained):
+    # A Recommender of its own builds its network anew, as another worker process would;
+    # before the attention weights were seeded, its first models came out different.
+    from models.recommender import Recommender
+
+    state = Recommender(seed=0).new_state()
+    Recommender(seed=0).update(state, taste.history, [])
+    np.testing.assert_array_equal(state.weights, trained.weights)
+
+
 def test_too_little_history_is_refused_and_leaves_the_state_untouched(rec, taste):
     state = rec.new_state()
     weights, token = state.weights.copy(), state.token
