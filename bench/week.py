@@ -7,8 +7,10 @@ these calls). Used by ``bench.bench_quality`` and the week test."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import requests
 
@@ -23,6 +25,9 @@ from worker.convert import merge_events, model_video
 from worker.picks import select, split_candidates
 from worker.refresh import sync_user
 from worker.sources import HOT_SOURCES
+
+if TYPE_CHECKING:
+    from bench.taste_replay import Recording
 
 Control = Callable[..., requests.Response]
 
@@ -67,13 +72,13 @@ def week_context(ctx: Context, control: Control) -> tuple[Context, SimClock]:
     return replace(ctx, clock=clock), clock
 
 
-def refresh(ctx: Context, mid: int) -> tuple[dict, set[str]]:
+def refresh(ctx: Context, mid: int, record: Callable | None = None) -> tuple[dict, set[str]]:
     """One user's daily refresh; returns (today's picks, what was picked in the 7 days
-    before) — the picks are stored."""
+    before) — the picks are stored. ``record`` is ``ml.train``'s."""
     store, today = ctx.store, ctx.clock().date()
     while _more_to_sync(sync_user(ctx, mid)):
         pass
-    ml.train(store, mid)
+    ml.train(store, mid, record)
     store.events.append(mid, ml.shown_events(store, mid, today))
     state, _ = ml.load_state(store, mid)
     doc = ml.score(store, mid, state, today=today, per_list=ctx.settings.picks_per_list)
@@ -117,7 +122,8 @@ def model_scores(store: Store, mid: int, pool: list[VideoRecord],
 
 
 def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str],
-            day: DayFigures, *, diagnostics: bool = False) -> None:
+            day: DayFigures, *, diagnostics: bool = False,
+            record_pool: Callable | None = None) -> None:
     """Adds one user's figures for today's ``doc`` to ``day``. Every ranker draws from the
     same pool: not watched, and not picked in the 7 days before (the model may not repeat
     those, so neither may the baselines, nor the ideal ordering)."""
@@ -151,10 +157,17 @@ def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str
             **baselines.learned(store, mid, everything, ctx.clock().date()),
             "oracle": all_gains,
         }
+        figures = {}
         for name, scores in rankers_all.items():
             ranking = [c.bvid for c in select(everything, scores, n=10, exclude=seen,
                                               recent=set())]
-            day.ndcg.setdefault(f"{name}_all", []).append(ndcg_of_list(ranking, all_gains))
+            figures[name] = ndcg_of_list(ranking, all_gains)
+            day.ndcg.setdefault(f"{name}_all", []).append(figures[name])
+        if record_pool is not None:
+            record_pool(mid, everything, all_gains,
+                          int(dt.datetime.combine(ctx.clock().date(), dt.time(12),
+                                                  dt.UTC).timestamp()),
+                          ctx.store.follows.for_model(mid), figures)
     enjoy = control("GET", f"/truth/{mid}").json().get("future_min_relevance", 0.35)
 
     def enjoyed(picks: list[dict]) -> float:
@@ -175,9 +188,11 @@ def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str
 
 
 def simulate_days(ctx: Context, control: Control, mids: list[int], days: int,
-                  clock: SimClock, *, diagnostics: bool = False) -> list[DayFigures]:
+                  clock: SimClock, *, diagnostics: bool = False,
+                  recorder: Recording | None = None) -> list[DayFigures]:
     """``days`` daily refreshes of every user (the first is their first sync), the
-    simulator and the clock moved a day between them."""
+    simulator and the clock moved a day between them; ``recorder`` keeps each update's
+    examples and (with ``diagnostics``) each day's pool."""
     out = []
     for n in range(days):
         if n:
@@ -186,10 +201,12 @@ def simulate_days(ctx: Context, control: Control, mids: list[int], days: int,
         refresh_hot(ctx.store, ctx.client, ctx.settings)
         day = DayFigures()
         for mid in mids:
-            doc, recent = refresh(ctx, mid)
+            record = None if recorder is None else functools.partial(recorder.train, n, mid)
+            doc, recent = refresh(ctx, mid, record)
             meta = ctx.store.models.meta(mid)
             if n == 0 and meta is not None and meta.auc is not None:
                 day.aucs.append(meta.auc)
-            measure(ctx, control, mid, doc, recent, day, diagnostics=diagnostics)
+            measure(ctx, control, mid, doc, recent, day, diagnostics=diagnostics,
+                    record_pool=None if recorder is None else functools.partial(recorder.pool, n))
         out.append(day)
     return out

@@ -11,6 +11,7 @@ import logging
 import os
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from models.encoding import Candidates, prepare
@@ -95,7 +96,10 @@ def load_state(store: Store, mid: int):  # (UserModelState, trained_seq)
     return rec.new_state(), 0
 
 
-def train(store: Store, mid: int):  # (state, TrainOutcome)
+def train(store: Store, mid: int, record: Callable | None = None):  # (state, TrainOutcome)
+    """The user's next update (or first model). ``record(follows, new, replay)``, when
+    given, sees exactly what the update trains on (``bench.taste_replay`` records with it:
+    the replay sample is random)."""
     rec = recommender()
     state, seen = load_state(store, mid)
     state.set_follows(store.follows.for_model(mid))  # an input, changing outside the events
@@ -111,6 +115,8 @@ def train(store: Store, mid: int):  # (state, TrainOutcome)
         return state, TrainOutcome(state.trained, False, meta.auc if meta else None, "nothing new")
     cap = PASSED_UPDATE_CAP if state.trained else PASSED_CAP
     passed = passed_by(store, mid, max(e.at for e, _ in new), cap=cap)
+    if record is not None:
+        record(state.stats.follows, new + passed, replay)
     report = rec.update(state, new + passed, replay)
     if report.accepted:
         meta = ModelMeta(
