@@ -18,24 +18,36 @@ from __future__ import annotations
 import argparse
 import logging
 import statistics
+from typing import TYPE_CHECKING
 
 from bench.harness import bench_world, figure
-from bench.week import simulate_days, week_context
+from bench.week import DayFigures, simulate_days, week_context
 from worker.context import context_for
+
+if TYPE_CHECKING:
+    from bench.taste_replay import Recording
 
 RANKERS = ("model", "tag_count", "author_count", "logreg", "hgb", "oracle")
 FIRST_MID = 10001
 
 
-def run(taste: str, n_users: int, days: int, seed: int = 11) -> dict[str, list[float]]:
-    """Per ranker, the mean NDCG@10 of each day."""
+def simulate_week(taste: str, n_users: int, days: int, seed: int = 11,
+                  recorder: Recording | None = None) -> list[DayFigures]:
+    """The users' days on a world of the ``taste`` setting, every hot candidate's tags
+    known, with the baselines' figures (``bench.week``'s diagnostics)."""
     with bench_world(n_users=n_users, seed=seed, bilibili_rps=1000.0, taste=taste,
                      tag_fetch_per_pool=100_000) as b:
         ctx, clock = week_context(context_for(b.settings), b.control)
         mids = list(range(FIRST_MID, FIRST_MID + n_users))
         for mid in mids:
             b.log_in(mid)
-        out = simulate_days(ctx, b.control, mids, days, clock, diagnostics=True)
+        return simulate_days(ctx, b.control, mids, days, clock, diagnostics=True,
+                             recorder=recorder)
+
+
+def run(taste: str, n_users: int, days: int, seed: int = 11) -> dict[str, list[float]]:
+    """Per ranker, the mean NDCG@10 of each day."""
+    out = simulate_week(taste, n_users, days, seed)
     return {name: [statistics.mean(d.ndcg.get(f"{name}_all") or [float("nan")]) for d in out]
             for name in RANKERS}
 

@@ -28,12 +28,10 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.bench_taste import FIRST_MID
-from bench.harness import bench_world, figure
-from bench.week import simulate_days, week_context
+from bench.bench_taste import simulate_week
+from bench.harness import figure
 from models.metrics import ndcg_of_list
 from store import VideoRecord
-from worker.context import context_for
 from worker.convert import model_video
 from worker.picks import select
 
@@ -59,13 +57,7 @@ class Recording:
 
 def record(directory: Path, taste: str, n_users: int, days: int, seed: int = 11) -> None:
     recording = Recording()
-    with bench_world(n_users=n_users, seed=seed, bilibili_rps=1000.0, taste=taste,
-                     tag_fetch_per_pool=100_000) as b:
-        ctx, clock = week_context(context_for(b.settings), b.control)
-        mids = list(range(FIRST_MID, FIRST_MID + n_users))
-        for mid in mids:
-            b.log_in(mid)
-        simulate_days(ctx, b.control, mids, days, clock, diagnostics=True, recorder=recording)
+    simulate_week(taste, n_users, days, seed, recorder=recording)
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / f"{taste}.pickle", "wb") as f:
         # plain dicts: the class is ``__main__.Recording`` under ``python -m``
