@@ -170,12 +170,12 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
 
 def passed_by(store: Store, mid: int, at: int,
               cap: int = PASSED_CAP) -> list[tuple[Event, Video]]:
-    """The hot pool's videos the user has not opened, as weak negatives at ``at``: what
-    they could have chosen and did not (``models.features.target``). At most ``cap``, a
-    fixed sample per user and pool."""
+    """The hot pool's videos the user has neither opened nor put in 稍后再看 themselves, as
+    weak negatives at ``at``: what they could have chosen and did not
+    (``models.features.target``). At most ``cap``, a fixed sample per user and pool."""
     hot = shared_pool().current(store).records
-    touched = store.events.touched_among(mid, [r.bvid for r in hot])
-    rows = [r for r in hot if r.bvid not in touched]
+    chosen = store.never_pick(mid, [r.bvid for r in hot])
+    rows = [r for r in hot if r.bvid not in chosen]
     if len(rows) > cap:
         rng = random.Random(f"{mid}:{store.pools.hot_version()}")
         rows = rng.sample(rows, cap)
