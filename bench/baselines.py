@@ -58,7 +58,7 @@ def learned(store: Store, mid: int, pool: list[VideoRecord],
         return {}
     x = encode_examples(state, examples, counted=True)[2]
     w = sample_weights(examples)
-    now = int(dt.datetime.combine(today, dt.time(12), dt.UTC).timestamp())
+    now = ml.noon(today)
     xp = encode([model_video(c) for c in pool], state, now=now)[2]
     out = {}
     for name, model in (

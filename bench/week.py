@@ -116,7 +116,7 @@ def model_scores(store: Store, mid: int, pool: list[VideoRecord],
     if not state.trained:
         return None
     state.set_follows(store.follows.for_model(mid))  # as ml.score sees them
-    now = int(dt.datetime.combine(today, dt.time(12), dt.UTC).timestamp())
+    now = ml.noon(today)
     probs = ml.recommender().score(state, [model_video(c) for c in pool], now=now)
     return {c.bvid: float(p) for c, p in zip(pool, probs, strict=True)}
 
@@ -164,10 +164,8 @@ def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str
             figures[name] = ndcg_of_list(ranking, all_gains)
             day.ndcg.setdefault(f"{name}_all", []).append(figures[name])
         if record_pool is not None:
-            record_pool(mid, everything, all_gains,
-                          int(dt.datetime.combine(ctx.clock().date(), dt.time(12),
-                                                  dt.UTC).timestamp()),
-                          ctx.store.follows.for_model(mid), figures)
+            record_pool(mid, everything, all_gains, ml.noon(ctx.clock().date()),
+                        ctx.store.follows.for_model(mid), figures)
     enjoy = control("GET", f"/truth/{mid}").json().get("future_min_relevance", 0.35)
 
     def enjoyed(picks: list[dict]) -> float:

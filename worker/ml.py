@@ -141,7 +141,7 @@ def score(store: Store, mid: int, state, *, today: dt.date, per_list: int) -> di
     exclude = store.never_pick(mid, [r.bvid for r in hot + explore])
     attention = None
     if state.trained:
-        probs, attention = rec.score_with_attention(state, batch, now=_noon(today))
+        probs, attention = rec.score_with_attention(state, batch, now=noon(today))
         rate = rating
     else:
         watched = list(store.videos.get_many(list(store.events.touched(mid))).values())
@@ -209,7 +209,8 @@ def _examples(
     return [[(m[b], model_video(records[b])) for b in m if b in records] for m in merged]
 
 
-def _noon(day: dt.date) -> int:
+def noon(day: dt.date) -> int:
+    """The time a day's picks are scored at (ages of videos are taken then), unix seconds."""
     return int(dt.datetime.combine(day, dt.time(12), dt.UTC).timestamp())
 
 
