@@ -10,7 +10,7 @@ model and by each baseline of ``bench.baselines``, the pool oracle included. The
   shortfall_ratio  (oracle − model) / (oracle − tag counter), worst day (goal ≤ 0.6)
   tag_vs_oracle    tag counter / oracle, mean over the days (goal on ``rich`` ≤ 0.6)
 
-    python -m bench.bench_taste [--users N] [--days D] [--settings topic,rich]
+    python -m bench.bench_taste [--users N] [--days D] [--settings topic,rich] [--world 11]
 """
 
 from __future__ import annotations
@@ -75,9 +75,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=6)
     parser.add_argument("--days", type=int, default=8)
     parser.add_argument("--settings", default="topic,rich")
+    parser.add_argument("--world", type=int, default=11, help="the simulated world's seed")
     args = parser.parse_args()
     for taste in args.settings.split(","):
-        report(taste, run(taste, args.users, args.days))
+        report(taste, run(taste, args.users, args.days, args.world))
 
 
 if __name__ == "__main__":

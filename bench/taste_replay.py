@@ -10,6 +10,7 @@ half a minute a seed and setting (12 users × 8 days), and the mean over seeds (
 is printed) takes the seed's luck out.
 
     python -m bench.taste_replay record DIR [--users 12] [--days 8] [--settings topic,rich]
+                                            [--world 11]
     python -m bench.taste_replay replay DIR [--seeds 0,1,2] [--days 8]
 
 Seed 0 is the worker's own, so with unchanged code it gives the recorded run's figure to
@@ -125,10 +126,12 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=8)
     parser.add_argument("--settings", default="topic,rich")
     parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--world", type=int, default=11,
+                        help="the simulated world's seed (record): judge on a second world too")
     args = parser.parse_args()
     for taste in args.settings.split(","):
         if args.command == "record":
-            record(args.directory, taste, args.users, args.days)
+            record(args.directory, taste, args.users, args.days, args.world)
             continue
         with open(args.directory / f"{taste}.pickle", "rb") as f:
             recording = Recording(**pickle.load(f))  # noqa: S301 - a file this command wrote
