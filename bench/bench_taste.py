@@ -29,9 +29,10 @@ if TYPE_CHECKING:
 
 RANKERS = ("model", "tag_count", "author_count", "logreg", "hgb", "oracle")
 FIRST_MID = 10001
+WORLD = 11  # the simulated world's seed unless asked for another (``--world``)
 
 
-def simulate_week(taste: str, n_users: int, days: int, seed: int = 11,
+def simulate_week(taste: str, n_users: int, days: int, seed: int = WORLD,
                   recorder: Recording | None = None) -> list[DayFigures]:
     """The users' days on a world of the ``taste`` setting, every hot candidate's tags
     known, with the baselines' figures (``bench.week``'s diagnostics)."""
@@ -45,7 +46,7 @@ def simulate_week(taste: str, n_users: int, days: int, seed: int = 11,
                              recorder=recorder)
 
 
-def run(taste: str, n_users: int, days: int, seed: int = 11) -> dict[str, list[float]]:
+def run(taste: str, n_users: int, days: int, seed: int = WORLD) -> dict[str, list[float]]:
     """Per ranker, the mean NDCG@10 of each day."""
     out = simulate_week(taste, n_users, days, seed)
     return {name: [statistics.mean(d.ndcg.get(f"{name}_all") or [float("nan")]) for d in out]
@@ -75,7 +76,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=6)
     parser.add_argument("--days", type=int, default=8)
     parser.add_argument("--settings", default="topic,rich")
-    parser.add_argument("--world", type=int, default=11, help="the simulated world's seed")
+    parser.add_argument("--world", type=int, default=WORLD, help="the simulated world's seed")
     args = parser.parse_args()
     for taste in args.settings.split(","):
         report(taste, run(taste, args.users, args.days, args.world))

@@ -29,7 +29,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.bench_taste import simulate_week
+from bench.bench_taste import WORLD, simulate_week
 from bench.harness import figure
 from models.metrics import ndcg_of_list
 from store import VideoRecord
@@ -56,7 +56,7 @@ class Recording:
                                       figures=figures)
 
 
-def record(directory: Path, taste: str, n_users: int, days: int, seed: int = 11) -> None:
+def record(directory: Path, taste: str, n_users: int, days: int, seed: int = WORLD) -> None:
     recording = Recording()
     simulate_week(taste, n_users, days, seed, recorder=recording)
     directory.mkdir(parents=True, exist_ok=True)
@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=8)
     parser.add_argument("--settings", default="topic,rich")
     parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--world", type=int, default=11,
+    parser.add_argument("--world", type=int, default=WORLD,
                         help="the simulated world's seed (record): judge on a second world too")
     args = parser.parse_args()
     for taste in args.settings.split(","):

@@ -127,7 +127,7 @@ def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str
     """Adds one user's figures for today's ``doc`` to ``day``. Every ranker draws from the
     same pool: not watched, and not picked in the 7 days before (the model may not repeat
     those, so neither may the baselines, nor the ideal ordering)."""
-    store = ctx.store
+    store, today = ctx.store, ctx.clock().date()
     hot, explore = split_candidates({s: store.pools.hot(s) for s in HOT_SOURCES},
                                     store.pools.user(mid))
     seen = store.events.touched(mid)
@@ -148,13 +148,13 @@ def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str
     day.untagged.append(sum(not c.tags for c in pool) / max(len(pool), 1))
     everything = [c for c in hot if c.bvid not in seen]
     all_gains = {c.bvid: relevance.get(c.bvid) or 0.0 for c in everything}
-    model_all = model_scores(store, mid, everything, ctx.clock().date()) if diagnostics else None
+    model_all = model_scores(store, mid, everything, today) if diagnostics else None
     if model_all is not None:
         rankers_all = {
             "model": model_all,
             "tag_count": tag_count(store, mid, everything),
             "author_count": baselines.author_count(store, mid, everything),
-            **baselines.learned(store, mid, everything, ctx.clock().date()),
+            **baselines.learned(store, mid, everything, today),
             "oracle": all_gains,
         }
         figures = {}
@@ -164,8 +164,8 @@ def measure(ctx: Context, control: Control, mid: int, doc: dict, recent: set[str
             figures[name] = ndcg_of_list(ranking, all_gains)
             day.ndcg.setdefault(f"{name}_all", []).append(figures[name])
         if record_pool is not None:
-            record_pool(mid, everything, all_gains, ml.noon(ctx.clock().date()),
-                        ctx.store.follows.for_model(mid), figures)
+            record_pool(mid, everything, all_gains, ml.noon(today),
+                        store.follows.for_model(mid), figures)
     enjoy = control("GET", f"/truth/{mid}").json().get("future_min_relevance", 0.35)
 
     def enjoyed(picks: list[dict]) -> float:
