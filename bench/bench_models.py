@@ -226,15 +226,12 @@ def bench_quality(rec: Recommender, world: World, users: int) -> None:
                 continue
             probs = rec.score(state, sc.candidates)
             scores.setdefault(f"model{suffix}", []).append(ndcg_at_k(probs, gains))
-            if not suffix and report.auc is not None:
-                scores.setdefault("heldout_auc", []).append(report.auc)
     note = f"{users} synthetic users, 300 events each, 200 popularity-drawn candidates"
     figure("synthetic_ndcg10", float(np.mean(scores["model"])), "", note)
     for key in ("by_views", "tag_count", "random"):
         figure(f"synthetic_ndcg10_{key}", float(np.mean(scores[key])))
     for suffix in list(variants)[1:]:
         figure(f"synthetic_ndcg10{suffix}", float(np.mean(scores[f"model{suffix}"])))
-    figure("synthetic_heldout_auc", float(np.mean(scores["heldout_auc"])), "", "newest 20 %")
 
 
 def main() -> None:

@@ -202,7 +202,7 @@ def simulate_days(ctx: Context, control: Control, mids: list[int], days: int,
             record = None if recorder is None else functools.partial(recorder.train, n, mid)
             doc, recent = refresh(ctx, mid, record)
             meta = ctx.store.models.meta(mid)
-            if n == 0 and meta is not None and meta.auc is not None:
+            if meta is not None and meta.auc is not None:
                 day.aucs.append(meta.auc)
             measure(ctx, control, mid, doc, recent, day, diagnostics=diagnostics,
                     record_pool=None if recorder is None else functools.partial(recorder.pool, n))
