@@ -76,8 +76,8 @@ RECENCY_FLOOR = 0.05
 # An update weighs the hot videos passed by at a quarter of a first model's. By then the
 # user has been shown picks, and what they left of those says more about the pool than a
 # hot list they may never have opened; at full weight each day's pool pushed the model
-# away from its own best guesses. Replayed as above: 0.25 gained 0.000–0.015 on each
-# world and taste (days 1–7); 0 gained ``topic`` 0.02–0.03 but cost ``rich`` 0.035.
+# away from its own best guesses. Replayed as above: 0.25 moved each world and taste by
+# -0.002 to +0.015 (days 1–7); 0 gained ``topic`` 0.02–0.03 but cost ``rich`` 0.035.
 PASSED_IN_UPDATES = 0.25
 
 
