@@ -45,6 +45,8 @@ def weight_shapes(capacity: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
         ("deep_out/bias", (1,)),
         ("wide/kernel", (WIDE_WIDTH, 1)),
         ("wide/bias", (1,)),
+        ("interest/kernel", (WIDE_WIDTH, 1)),  # models.interest_head: fitted, not trained
+        ("interest/bias", (1,)),
     ]
     return tuple(shapes)
 

@@ -6,7 +6,10 @@
     deep = Dense 64-32-16 ReLU (content ⊕ author embedding ⊕ wide columns) → 1
     wide = Dense 1 (wide columns: quality, the user's affinity to the UP主, tags and
            partition, the video's age — models.affinity)
-    logit = deep + wide;  probability = sigmoid(logit)
+    interest = Dense 1 (the same wide columns), fitted in closed form to how much the user
+           enjoyed each example (models.interest_head), not trained: scoring only
+    logit = deep + wide (+ INTEREST_SCALE · interest when scoring);
+    probability = sigmoid(logit)
 
 The author takes part in the attention as one more token, so the pooled vector can lean on
 the author when the tags say little (or are all unknown). Padding (id 0) is masked out;
@@ -22,6 +25,7 @@ from keras import layers, ops
 
 from models import layout
 from models.affinity import COLUMNS, PRIOR
+from models.interest_head import INTEREST_SCALE
 
 
 class AttentionPooling(layers.Layer):
@@ -88,8 +92,10 @@ class WideDeepAttention(keras.Model):
         self.wide = layers.Dense(
             1, kernel_initializer=keras.initializers.Constant(prior), name="wide"
         )
+        self.interest = layers.Dense(1, kernel_initializer="zeros", trainable=False,
+                                     name="interest")
 
-    def call(self, inputs):
+    def call(self, inputs, training=False):
         tag_ids, author_ids, wide = inputs
         tags = self.tag_embedding(tag_ids)
         author = self.author_embedding(author_ids)
@@ -104,4 +110,6 @@ class WideDeepAttention(keras.Model):
             x = dense(x)
 
         logit = self.deep_out(x) + self.wide(wide)
+        if not training:  # the network learns the choice alone; the head is added after
+            logit = logit + INTEREST_SCALE * self.interest(wide)
         return ops.squeeze(logit, -1), attention

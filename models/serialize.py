@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from models import layout
+from models import interest_head, layout
 from models.state import TasteStats, UserModelState
 from models.vocab import MIN_CAPACITY, Vocab, capacity_for
 
@@ -34,7 +34,8 @@ MAGIC = b"BILIREC\x00"
 # 2: the wide part reads models.affinity's columns (version 1 read quality alone)
 # 3: one more column, the followed UP主 (``follows``)
 # 4: more wide columns (length, popularity, per-view rates) and their bucket counts
-FORMAT_VERSION = 5
+# 6: the interest head (models.interest_head) in the weights
+FORMAT_VERSION = 6
 _HEADER = struct.Struct(">HI")
 _FLOAT = np.dtype("<f4")
 
@@ -62,6 +63,8 @@ def dumps(state: UserModelState) -> bytes:
         "examples_seen": state.examples_seen,
         "last_event_at": state.last_event_at,
         "auc": state.auc,
+        "head_moments": state.head_moments.tolist(),
+        "head_at": state.head_at,
         "stats": _stats_to_json(state.stats),
     }
     # level 1: the JSON (vocabularies and counts) still shrinks ~3×, at a fifth of the time
@@ -111,11 +114,20 @@ def loads(data: bytes) -> UserModelState:
             examples_seen=int(meta["examples_seen"]),
             last_event_at=int(meta["last_event_at"]),
             auc=None if meta["auc"] is None else float(meta["auc"]),
+            head_moments=_moments(meta["head_moments"]),
+            head_at=int(meta["head_at"]),
         )
     except ModelFormatError:
         raise
     except (KeyError, ValueError, TypeError, zlib.error) as exc:
         raise ModelFormatError(f"corrupt model bytes: {exc}") from exc
+
+
+def _moments(raw: Any) -> np.ndarray:
+    moments = np.asarray(raw, np.float64)
+    if moments.shape != interest_head.SHAPE or not np.all(np.isfinite(moments)):
+        raise ModelFormatError(f"interest head moments of shape {moments.shape}")
+    return moments
 
 
 _INT_KEYED = (

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from models import layout
+from models.interest_head import no_moments
 from models.vocab import OOV, Vocab, capacity_for
 
 _tokens = itertools.count(1)
@@ -78,6 +79,9 @@ class UserModelState:
     examples_seen: int = 0
     last_event_at: int = 0
     auc: float | None = None  # held-out AUC of the last update that could measure one
+    # the interest head's weighted moments over every example seen (models.interest_head)
+    head_moments: np.ndarray = field(default_factory=no_moments)
+    head_at: int = 0
     token: int = field(default_factory=new_token)
 
     def set_follows(self, follows: dict[int, int]) -> None:

@@ -19,6 +19,8 @@ def test_round_trip_gives_identical_scores_and_facts(rec, trained, taste):
     assert loaded.authors.tokens == trained.authors.tokens
     assert loaded.stats == trained.stats
     assert (loaded.trained, loaded.updates, loaded.auc) == (True, trained.updates, trained.auc)
+    np.testing.assert_array_equal(loaded.head_moments, trained.head_moments)
+    assert loaded.head_at == trained.head_at > 0
     assert rec.explain(loaded, taste.candidates[0]) == rec.explain(trained, taste.candidates[0])
 
 
