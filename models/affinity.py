@@ -71,10 +71,10 @@ RECENT_HALF_LIFE = 20.0  # days
 RECENT_MIN = 1e-3  # a recent count that has faded below this is dropped
 
 
-def faded(age_s: np.ndarray | float) -> np.ndarray | float:
-    """What something ``age_s`` seconds old still weighs: 1, halved every
-    RECENT_HALF_LIFE days."""
-    return 0.5 ** (np.maximum(age_s, 0) / DAY / RECENT_HALF_LIFE)
+def faded(age_s: np.ndarray | float, half_life: float = RECENT_HALF_LIFE) -> np.ndarray | float:
+    """What something ``age_s`` seconds old still weighs: 1, halved every ``half_life``
+    days."""
+    return 0.5 ** (np.maximum(age_s, 0) / DAY / half_life)
 
 
 def recent_weight(stats: TasteStats, at: np.ndarray | int) -> np.ndarray | float:

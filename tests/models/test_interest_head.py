@@ -1,5 +1,5 @@
 """The interest head: its moments solve to scikit-learn's ridge, adding rows in two
-updates equals adding them in one, and a score moves with it."""
+updates equals adding them in one, a score moves with it, and what it is fitted to."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from sklearn.linear_model import Ridge
 from models import interest_head, layout
 from models.affinity import WIDTH, faded
 from models.encoding import encode
+from models.entities import Event, Video
+from models.interest_head import HALF_LIFE_DAYS
 
 DAY = 86400
 
@@ -27,7 +29,7 @@ def test_moments_solve_to_scikit_learns_weighted_ridge_centred_on_the_record():
     moments, moments_at = interest_head.accumulate(interest_head.no_moments(), 0, wide,
                                                    targets, at)
     kernel, bias = interest_head.solve(moments)
-    weights = faded(at.max() - at)
+    weights = faded(at.max() - at, HALF_LIFE_DAYS)
     ridge = Ridge(alpha=interest_head.RIDGE_ALPHA).fit(wide, targets, sample_weight=weights)
     np.testing.assert_allclose(kernel, ridge.coef_, rtol=1e-4, atol=1e-5)
     assert moments_at == at.max()
@@ -47,8 +49,9 @@ def test_two_updates_add_up_to_one_and_older_rows_fade():
     both = interest_head.accumulate(*first, wide[200:], targets[200:], at[200:])
     np.testing.assert_allclose(both[0], once[0], rtol=1e-9)
     assert both[1] == once[1]
-    # the total weight is Σ faded(age): a row RECENT_HALF_LIFE days old counts half
-    assert once[0][-1, -2] == pytest.approx(float(np.sum(faded(at.max() - at))))
+    # the total weight is Σ faded(age): a row HALF_LIFE_DAYS old counts half
+    assert once[0][-1, -2] == pytest.approx(float(np.sum(faded(at.max() - at, HALF_LIFE_DAYS))))
+    assert faded(HALF_LIFE_DAYS * DAY, HALF_LIFE_DAYS) == pytest.approx(0.5)
 
 
 def test_an_update_with_nothing_new_leaves_the_moments_alone():
@@ -82,3 +85,16 @@ def test_the_first_model_fits_its_head_on_every_event(trained):
     assert np.any(kernel != 0)
     total_weight = trained.head_moments[-1, -2]
     assert 1.0 <= total_weight <= trained.examples_seen
+
+
+def test_a_video_opened_and_left_counts_below_one_passed_by():
+    video = Video("BV1", "t", ("游戏",), 7, "up", 600, 1000, 10, 0, 0)  # 10 minutes
+    seen = lambda **kw: interest_head.enjoyment(Event("BV1", at=1, **kw), video)  # noqa: E731
+    left = seen(progress=30)  # 5 % of the video
+    passed = seen(passed=True)
+    half = seen(progress=300)
+    assert left < passed == 0.0 < half < seen(progress=-1) == 1.0
+    assert left == pytest.approx((1 + interest_head.LEFT_PENALTY) * 0.05
+                                 - interest_head.LEFT_PENALTY)
+    assert seen(progress=30, liked=True) == 1.0
+    assert seen(progress=-1, disliked=True) == 0.0
