@@ -103,6 +103,7 @@ def test_ready_holds_while_details_are_backfilled_and_refreshed(web, sim, store,
 
     wait_for(settled, timeout_s=300, what="the backfill runs to end")
     asked_at = len(seen)
+    before = http.get(f"{web.url}/api/picks", timeout=10).json()["generated_at"]
     headers = {"X-CSRF-Token": session["csrf_token"]}
     answer = http.post(f"{web.url}/api/refresh", headers=headers, timeout=10)
     assert answer.status_code == 202 and answer.json()["state"] == "ready"
@@ -112,7 +113,10 @@ def test_ready_holds_while_details_are_backfilled_and_refreshed(web, sim, store,
     assert [s for s in seen[:asked_at] if s["progress"] < 1.0], "no backfill run was seen"
     assert [s for s in seen[asked_at:] if s["progress"] < 1.0], "no manual refresh was seen"
     steps = {s["step"] for s in running if s["step"] is not None}
-    assert "syncing" in steps and steps & {"training", "scoring"}, steps
+    assert "syncing" in steps, steps
+    # Training and scoring take a fraction of a second, too short to be sure of catching
+    # by polling: new picks say the refresh got that far.
+    assert http.get(f"{web.url}/api/picks", timeout=10).json()["generated_at"] > before
     assert {s["state"] for s in seen} == {"ready"}
     assert {s["picks"] for s in seen} == {200}  # the picks stay readable throughout
     assert all(s["message"].startswith("后台更新中：") for s in running), running[:3]
