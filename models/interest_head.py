@@ -21,6 +21,7 @@ candidate than their usual video.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +29,10 @@ from models.affinity import WIDTH, faded
 from models.entities import Event, Video
 from models.features import interest
 from models.signals import ENGAGED
+
+if TYPE_CHECKING:  # models.state keeps the moments; models.training makes the examples
+    from models.state import UserModelState
+    from models.training import Labelled
 
 # Logits per unit of predicted enjoyment (0–1). The head's predictions spread about a
 # tenth as wide as the network's logits over a hot pool; 8 gives them about half the
@@ -90,3 +95,14 @@ def solve(moments: np.ndarray) -> tuple[np.ndarray, float]:
     kernel = beta[:-1]
     mean_row = gram[-1, :-1] / total
     return kernel.astype(np.float32), float(-mean_row @ kernel)
+
+
+def refit(state: UserModelState, examples: Sequence[Labelled], wide: np.ndarray) -> None:
+    """Add ``examples`` (their wide columns: the rows of ``wide``) to the state's moments
+    and solve the head into its weights."""
+    state.head_moments, state.head_at = accumulate(
+        state.head_moments, state.head_at, wide,
+        [enjoyment(ex.event, ex.video) for ex in examples], [ex.event.at for ex in examples])
+    kernel, bias = solve(state.head_moments)
+    state.table("interest/kernel")[:, 0] = kernel
+    state.table("interest/bias")[0] = bias

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
-from models import interest_head, layout
+from models import interest_head
 from models.affinity import WIDTH, age_recent, faded, recent_weight
 from models.encoding import encode
 from models.entities import Event, Video
@@ -344,7 +344,10 @@ def run_update(
     if not scratch:
         weights[:n] *= [PASSED_IN_UPDATES if ex.event.passed and not ex.y else 1.0
                         for ex in train]
-    fit_interest_head(candidate, train, inputs[2], new_l, heldout, after[2])
+    # Before training, so the held-out slice is judged with the head it will have; an
+    # example enters the head's moments once, when it is new (held out or not).
+    interest_head.refit(candidate, train_new + heldout,
+                        np.concatenate([inputs[2][len(replay_l):n], after[2]]))
     rng = np.random.default_rng([seed, state.updates, n])
     if scratch:
         steps_per_epoch = math.ceil(n / BATCH_SIZE)
@@ -392,25 +395,6 @@ def run_update(
     else:
         reason = "accepted without a held-out decision: too few new events of each class"
     return candidate, TrainReport(True, auc, previous, n, len(heldout), reason, **details)
-
-
-def fit_interest_head(candidate: UserModelState, train: Sequence[Labelled], wide: np.ndarray,
-                      new: Sequence[Labelled], heldout: Sequence[Labelled],
-                      heldout_wide: np.ndarray) -> None:
-    """Add the update's new examples (the held-out ones too: they are the user's) to the
-    head's moments and solve it into ``candidate``'s weights (``models.interest_head``).
-    Before training, so the held-out slice is judged with the head it will have."""
-    is_new = {id(ex) for ex in new}
-    rows = [i for i, ex in enumerate(train) if id(ex) in is_new]
-    examples = [train[i] for i in rows] + list(heldout)
-    candidate.head_moments, candidate.head_at = interest_head.accumulate(
-        candidate.head_moments, candidate.head_at,
-        np.concatenate([wide[rows], heldout_wide[: len(heldout)]]),
-        [interest_head.enjoyment(ex.event, ex.video) for ex in examples],
-        [ex.event.at for ex in examples])
-    kernel, bias = interest_head.solve(candidate.head_moments)
-    layout.view(candidate.weights, candidate.capacity, "interest/kernel")[:, 0] = kernel
-    layout.view(candidate.weights, candidate.capacity, "interest/bias")[0] = bias
 
 
 def _fmt(auc: float | None) -> str:
