@@ -125,6 +125,12 @@ def _passed_only(event: Event) -> bool:
     return event.passed and event.progress == 0 and not (_engaged(event) or event.toview)
 
 
+def opened(event: Event) -> bool:
+    """Whether the user opened the video: watched some of it, or liked, coined or
+    favourited it (which bilibili only allows from its page)."""
+    return event.progress != 0 or _engaged(event)
+
+
 def _engaged(event: Event) -> bool:
     """Liked, coined or favourited."""
     return any(getattr(event, flag) for flag in ENGAGED)
@@ -141,7 +147,7 @@ def target(event: Event, video: Video | None = None) -> tuple[int, float] | None
     if event.disliked:
         return 0, DISLIKED_WEIGHT
     engagement = sum(weight for flag, weight in ENGAGED.items() if getattr(event, flag))
-    if event.progress != 0 or _engaged(event):
+    if opened(event):
         ratio = watch_ratio(event, video)
         if not _engaged(event) and ratio is not None and ratio < SHORT_VIEW:
             return 0, SHORT_WEIGHT  # opened and left at once: chosen, then regretted

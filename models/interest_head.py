@@ -12,10 +12,10 @@ place gained little, so it is the target that helps, not the averaging.
 It is fitted, not trained, on the user's whole record rather than on an update's replay
 sample: the state keeps the weighted moments of every example it has seen (a few hundred
 numbers), an example's weight halved every HALF_LIFE_DAYS it is older than the newest,
-and each update adds its new examples and solves again. Fitted on the update's few hundred rows
-only, it gained half as much. Its predictions are centred on the record's weighted mean,
-so a rating (推荐指数) moves only by how much more or less the user should enjoy a
-candidate than their usual video.
+and each update adds its new examples and solves again. Fitted on the update's few
+hundred rows only, it gained half as much. Its predictions are centred on the record's
+weighted mean, so a rating (推荐指数) moves only by how much more or less the user should
+enjoy a candidate than their usual video.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ import numpy as np
 
 from models.affinity import WIDTH, faded
 from models.entities import Event, Video
-from models.features import interest
-from models.signals import ENGAGED
+from models.features import interest, opened
 
 if TYPE_CHECKING:  # models.state keeps the moments; models.training makes the examples
     from models.state import UserModelState
@@ -58,8 +57,7 @@ def enjoyment(event: Event, video: Video) -> float:
     disliked, 1 for one liked, coined or favourited."""
     if event.disliked:
         return 0.0
-    opened = event.progress != 0 or any(getattr(event, flag) for flag in ENGAGED)
-    return (1.0 + LEFT_PENALTY) * interest(event, video) - LEFT_PENALTY * opened
+    return (1.0 + LEFT_PENALTY) * interest(event, video) - LEFT_PENALTY * opened(event)
 
 
 def no_moments() -> np.ndarray:
