@@ -28,6 +28,13 @@ Per candidate, from the user's own record (``TasteStats``) and the video's numbe
                          every RECENT_HALF_LIFE days older: interests drift, and the older
                          part of a long history may follow topics the user has left
    21 author_recent      the same for the UP主
+   22 tag_enjoyed        the mean of the video's two best tags' enjoyment rates, less the
+                         user's own rate: per tag, how much the user enjoyed what they met
+                         with it (``TasteStats.tag_enjoyed`` / ``tag_seen``, shrunk towards
+                         their usual by ENJOYED_PRIOR examples). Two, not all: a video
+                         mostly of a topic the user passes by, with a second one they
+                         love, is enjoyed for the second (the counts above average it
+                         away), and one tag alone is too often a stray
 
 Training examples are already in the counts they are scored with: ``counted`` (their
 labels) takes each one's own contribution out again (leave-one-out). Without that the
@@ -41,6 +48,7 @@ a thousand candidates costs a few numpy gathers per user, not a dictionary looku
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,7 +61,7 @@ COLUMNS = (
     "tag_count", "partition_share", "age", "follows",
     "duration", "views", "like_rate", "coin_rate", "fav_rate", "author_precision",
     "duration_precision", "views_precision", "duration_share", "views_share",
-    "tag_recent", "author_recent",
+    "tag_recent", "author_recent", "tag_enjoyed",
 )
 WIDTH = len(COLUMNS)
 COUNT_SCALE = 4.0  # ln(1 + 50) ≈ 4: fifty positives of one tag is a strong taste
@@ -69,6 +77,7 @@ PRIOR = {
 DAY = 86400
 RECENT_HALF_LIFE = 20.0  # days
 RECENT_MIN = 1e-3  # a recent count that has faded below this is dropped
+ENJOYED_PRIOR = 2.0  # examples at the user's own rate that every tag's rate starts from
 
 
 def faded(age_s: np.ndarray | float, half_life: float = RECENT_HALF_LIFE) -> np.ndarray | float:
@@ -86,12 +95,28 @@ def age_recent(stats: TasteStats, newest: int) -> None:
     """Move the recent counts' reference to ``newest`` (later than the current one)."""
     if stats.recent_at:
         factor = float(faded(newest - stats.recent_at))
-        for counts in (stats.recent_tag, stats.recent_author):
+        for counts in (stats.recent_tag, stats.recent_author, stats.tag_seen):
             for key in list(counts):
                 counts[key] *= factor
                 if counts[key] < RECENT_MIN:
                     del counts[key]
+        stats.tag_enjoyed = {key: value * factor for key, value in stats.tag_enjoyed.items()
+                             if key in stats.tag_seen}
+        stats.enjoyed *= factor
+        stats.seen *= factor
     stats.recent_at = newest
+
+
+def add_enjoyment(stats: TasteStats, tag_keys: Iterable[str], enjoyment: float,
+                  at: int) -> None:
+    """Count one labelled example, of these tags, in the enjoyment rates (column 22),
+    weighted for its age as the recent counts are."""
+    weight = float(recent_weight(stats, at))
+    stats.enjoyed += weight * enjoyment
+    stats.seen += weight
+    for key in tag_keys:
+        stats.tag_enjoyed[key] = stats.tag_enjoyed.get(key, 0.0) + weight * enjoyment
+        stats.tag_seen[key] = stats.tag_seen.get(key, 0.0) + weight
 
 
 def _lookup(counts: dict, table: dict) -> np.ndarray:
@@ -118,10 +143,12 @@ def wide_features(
     counted: np.ndarray | None = None,
     numbers: np.ndarray | None = None,
     buckets: np.ndarray | None = None,
+    enjoyed: np.ndarray | None = None,
 ) -> np.ndarray:
     """[n, WIDTH] float32. ``now`` is unix seconds (one for all, or one per row: an
     example's own event time); ``counted`` per row the label under which the row is
-    already in ``stats`` (1 or 0), or -1 when it is not."""
+    already in ``stats`` (1 or 0), or -1 when it is not; ``enjoyed`` per row its
+    enjoyment in ``stats.tag_enjoyed``, NaN when it is not there."""
     n = len(author_gids)
     out = np.zeros((n, WIDTH), dtype=np.float32)
     if n == 0:
@@ -172,7 +199,26 @@ def wide_features(
                           0)
     out[:, 20] = np.log1p((r_tag * has_tag).sum(axis=1)) / COUNT_SCALE
     out[:, 21] = np.log1p(r_author) / COUNT_SCALE
+    out[:, 22] = _tag_enjoyed(stats, tag_gids, tag_table, now, enjoyed)
     return out
+
+
+def _tag_enjoyed(stats: TasteStats, tag_gids: np.ndarray, tag_table: dict,
+                 now: np.ndarray | int, enjoyed: np.ndarray | None) -> np.ndarray:
+    """Column 22: the mean of the two best tags' enjoyment rates less the user's rate."""
+    n = len(tag_gids)
+    own_y = np.zeros(n) if enjoyed is None else np.nan_to_num(np.asarray(enjoyed, np.float64))
+    own_w = np.zeros(n) if enjoyed is None else np.where(
+        np.isnan(enjoyed), 0.0, recent_weight(stats, now))
+    usual = (stats.enjoyed - own_y * own_w) / np.maximum(stats.seen - own_w, 1e-9)
+    usual = np.where(stats.seen - own_w > RECENT_MIN, usual, 0.0)
+    total = _lookup(stats.tag_enjoyed, tag_table)[tag_gids] - (own_y * own_w)[:, None]
+    seen = np.maximum(_lookup(stats.tag_seen, tag_table)[tag_gids] - own_w[:, None], 0.0)
+    rates = (total + ENJOYED_PRIOR * usual[:, None]) / (seen + ENJOYED_PRIOR)
+    rates = np.sort(np.where(tag_gids > 0, rates, -np.inf), axis=1)[:, ::-1]
+    best, second = rates[:, 0], rates[:, 1]
+    two = np.where(np.isfinite(second), (best + second) / 2, best)
+    return np.where(np.isfinite(best), two - usual, 0.0)
 
 
 def _bucket_counts(counts: dict[int, int], bucket: np.ndarray) -> np.ndarray:

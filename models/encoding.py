@@ -121,11 +121,12 @@ def encode(
     *,
     now: np.ndarray | int,
     counted: np.ndarray | None = None,
+    enjoyed: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Network inputs: tag ids [rows, MAX_TAGS], author ids [rows], wide [rows, WIDTH].
     Unknown tags/authors map to OOV (scored, not dropped); rows beyond the videos are
-    padding (all PAD) so batch shapes can be bucketed. ``now`` and ``counted`` are as in
-    ``models.affinity.wide_features``."""
+    padding (all PAD) so batch shapes can be bucketed. ``now``, ``counted`` and ``enjoyed`` are
+    as in ``models.affinity.wide_features``."""
     batch = prepare(videos)
     n = len(batch) if rows is None else rows
     tag_ids = np.full((n, MAX_TAGS), PAD, dtype=np.int32)
@@ -139,6 +140,6 @@ def encode(
         wide[: len(batch)] = wide_features(
             state.stats, batch.tag_gids, batch.author_gids, batch.partitions, batch.pubdates,
             batch.quality, tag_table=_TAG_IDS, author_table=_AUTHOR_IDS, now=now,
-            counted=counted, numbers=batch.numbers, buckets=batch.buckets,
+            counted=counted, numbers=batch.numbers, buckets=batch.buckets, enjoyed=enjoyed,
         )
     return tag_ids, author_ids, wide

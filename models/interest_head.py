@@ -100,7 +100,7 @@ def refit(state: UserModelState, examples: Sequence[Labelled], wide: np.ndarray)
     and solve the head into its weights."""
     state.head_moments, state.head_at = accumulate(
         state.head_moments, state.head_at, wide,
-        [enjoyment(ex.event, ex.video) for ex in examples], [ex.event.at for ex in examples])
+        [ex.enjoyment for ex in examples], [ex.event.at for ex in examples])
     kernel, bias = solve(state.head_moments)
     state.table("interest/kernel")[:, 0] = kernel
     state.table("interest/bias")[0] = bias

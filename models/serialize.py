@@ -35,7 +35,8 @@ MAGIC = b"BILIREC\x00"
 # 3: one more column, the followed UP主 (``follows``)
 # 4: more wide columns (length, popularity, per-view rates) and their bucket counts
 # 6: the interest head (models.interest_head) in the weights
-FORMAT_VERSION = 6
+# 7: one more column, the tags' enjoyment rates (``tag_enjoyed``), and their counts
+FORMAT_VERSION = 7
 _HEADER = struct.Struct(">HI")
 _FLOAT = np.dtype("<f4")
 
@@ -145,18 +146,19 @@ _INT_KEYED = (
     "views_neg",
     "recent_author",
 )
-_STR_KEYED = ("tag_pos", "tag_neg", "tag_names", "recent_tag")
+_STR_KEYED = ("tag_pos", "tag_neg", "tag_names", "recent_tag", "tag_enjoyed", "tag_seen")
 
 
 def _stats_to_json(stats: TasteStats) -> dict[str, Any]:
     # JSON object keys are strings; author mids and partitions go back to int on load.
     out: dict[str, Any] = {name: getattr(stats, name) for name in _STR_KEYED}
     out.update({name: {str(k): v for k, v in getattr(stats, name).items()} for name in _INT_KEYED})
-    out["recent_at"] = stats.recent_at
+    out.update(recent_at=stats.recent_at, enjoyed=stats.enjoyed, seen=stats.seen)
     return out
 
 
 def _stats_from_json(raw: dict[str, Any]) -> TasteStats:
     values: dict[str, dict] = {name: dict(raw.get(name, {})) for name in _STR_KEYED}
     values.update({name: {int(k): v for k, v in raw.get(name, {}).items()} for name in _INT_KEYED})
-    return TasteStats(**values, recent_at=int(raw.get("recent_at", 0)))
+    return TasteStats(**values, recent_at=int(raw.get("recent_at", 0)),
+                      enjoyed=float(raw.get("enjoyed", 0.0)), seen=float(raw.get("seen", 0.0)))

@@ -63,6 +63,14 @@ class TasteStats:
     recent_tag: dict[str, float] = field(default_factory=dict)
     recent_author: dict[int, float] = field(default_factory=dict)
     recent_at: int = 0
+    # How much the user enjoyed what they met (``models.interest_head.enjoyment``) per tag,
+    # and how much they met: every labelled example, hot videos passed by and picks left
+    # unopened included, faded as the recent counts. Their ratio is a tag's enjoyment
+    # rate; ``enjoyed`` and ``seen`` are the same over all examples.
+    tag_enjoyed: dict[str, float] = field(default_factory=dict)
+    tag_seen: dict[str, float] = field(default_factory=dict)
+    enjoyed: float = 0.0
+    seen: float = 0.0
 
 
 @dataclass(eq=False)

@@ -27,7 +27,7 @@ import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
 from models import interest_head
-from models.affinity import WIDTH, age_recent, faded, recent_weight
+from models.affinity import WIDTH, add_enjoyment, age_recent, faded, recent_weight
 from models.encoding import encode
 from models.entities import Event, Video
 from models.features import (
@@ -112,6 +112,7 @@ class Labelled:
     y: int  # the training target
     weight: float
     fact: int | None = None  # ``label``: what the user's record counts it as (None: not)
+    enjoyment: float = 0.0  # ``interest_head.enjoyment``: what the head is fitted to
 
 
 # Train on whether the user chooses a video (``features.target``) rather than on whether
@@ -125,12 +126,10 @@ def labelled(pairs: Sequence[tuple[Event, Video]]) -> list[Labelled]:
     out = []
     for event, video in pairs:
         fact = label(event, video)
-        if CHOICE_TARGETS:
-            found = target(event, video)
-            if found is not None:
-                out.append(Labelled(event, video, found[0], found[1], fact))
-        elif fact is not None:
-            out.append(Labelled(event, video, fact, example_weight(event, video), fact))
+        found = target(event, video) if CHOICE_TARGETS else (
+            None if fact is None else (fact, example_weight(event, video)))
+        if found is not None:
+            out.append(Labelled(event, video, *found, fact, interest_head.enjoyment(event, video)))
     out.sort(key=lambda ex: ex.event.at)
     return out
 
@@ -177,6 +176,7 @@ def record_facts(state: UserModelState, examples: Sequence[Labelled]) -> None:
     for ex in examples:
         video, event = ex.video, ex.event
         state.last_event_at = max(state.last_event_at, event.at)
+        add_enjoyment(stats, video_tag_keys(video), ex.enjoyment, event.at)  # facts or not
         if not is_fact(ex):
             continue
         mid = video.author_mid
@@ -244,10 +244,11 @@ def encode_examples(
     """Network inputs for examples, each seen as at its own event's time; ``counted`` says
     whether ``state.stats`` already holds them (their own counts are then left out)."""
     own = [ex.fact if counted and is_fact(ex) else -1 for ex in examples]
+    enjoyed = [ex.enjoyment if counted else math.nan for ex in examples]
     return encode(
         [ex.video for ex in examples], state, rows,
         now=np.array([ex.event.at for ex in examples], dtype=np.float64),
-        counted=np.array(own, dtype=np.float32),
+        counted=np.array(own, dtype=np.float32), enjoyed=np.array(enjoyed, np.float64),
     )
 
 

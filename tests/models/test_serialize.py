@@ -44,11 +44,15 @@ def test_untrained_state_round_trips_without_tensorflow():
     state.stats.recent_tag["原神"] = 0.75
     state.stats.recent_author[42] = 1.25
     state.stats.recent_at = 1_800_000_000
+    state.stats.tag_enjoyed["原神"], state.stats.tag_seen["原神"] = -0.25, 2.5
+    state.stats.enjoyed, state.stats.seen = 1.5, 4.0
     back = loads(dumps(state))
     assert back.tags.tokens == ["原神", "攻略"] and back.authors.tokens == [42]
     assert back.stats.author_names == {42: "某UP"} and back.stats.tag_pos == {"原神": 3}
     assert (back.stats.recent_tag, back.stats.recent_author, back.stats.recent_at) == (
         {"原神": 0.75}, {42: 1.25}, 1_800_000_000)
+    assert (back.stats.tag_enjoyed, back.stats.tag_seen, back.stats.enjoyed,
+            back.stats.seen) == ({"原神": -0.25}, {"原神": 2.5}, 1.5, 4.0)
     rows = len(state.tags)
     np.testing.assert_array_equal(
         back.table(layout.TAG_TABLE)[:rows], state.table(layout.TAG_TABLE)[:rows]
