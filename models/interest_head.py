@@ -34,9 +34,10 @@ if TYPE_CHECKING:  # models.state keeps the moments; models.training makes the e
     from models.training import Labelled
 
 # Logits per unit of predicted enjoyment (0–1). The head's predictions spread about a
-# tenth as wide as the network's logits over a hot pool; 8 gives them about half the
-# network's say (5 and 12 each did worse on one of the four recorded weeks).
-INTEREST_SCALE = 8.0
+# tenth as wide as the network's logits over a hot pool. With the enjoyment rates among
+# the columns (``models.affinity``), 12 against 8 gained ``rich`` 0.001–0.010 on the
+# recorded weeks and kept ``topic`` within 0.002 (seeds 0–2 and 3–5); 16 cost ``topic``.
+INTEREST_SCALE = 12.0
 # Against 1.0 and 20 days (the recent counts' half-life): on the recorded weeks, ``rich``
 # +0.01 to +0.025, ``topic`` within 0.005, over seeds 0–2 and 3–5 alike.
 RIDGE_ALPHA = 0.1
