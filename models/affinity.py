@@ -108,10 +108,9 @@ def age_recent(stats: TasteStats, newest: int) -> None:
 
 
 def add_enjoyment(stats: TasteStats, tag_keys: Iterable[str], enjoyment: float,
-                  at: int) -> None:
-    """Count one labelled example, of these tags, in the enjoyment rates (column 22),
-    weighted for its age as the recent counts are."""
-    weight = float(recent_weight(stats, at))
+                  weight: float) -> None:
+    """Count one labelled example, of these tags, in the enjoyment rates (column 22) at
+    ``weight``: its ``recent_weight``, as in the recent counts."""
     stats.enjoyed += weight * enjoyment
     stats.seen += weight
     for key in tag_keys:

@@ -33,7 +33,6 @@ from models.entities import Event, Video
 from models.features import (
     MAX_TAGS,
     duration_bucket,
-    example_weight,
     label,
     target,
     video_tag_keys,
@@ -115,21 +114,18 @@ class Labelled:
     enjoyment: float = 0.0  # ``interest_head.enjoyment``: what the head is fitted to
 
 
-# Train on whether the user chooses a video (``features.target``) rather than on whether
-# an opened video was finished (``features.label``): on ``bench.bench_taste``'s rich
-# world the finish labels left the model below the UP主 counter (0.44 against 0.62).
-CHOICE_TARGETS = True
-
-
 def labelled(pairs: Sequence[tuple[Event, Video]]) -> list[Labelled]:
-    """Training examples among ``pairs`` (no target: skipped), oldest first."""
+    """Training examples among ``pairs`` (no target: skipped), oldest first. The target is
+    whether the user chooses a video (``features.target``), not whether an opened video
+    was finished (``features.label``, kept as the record's ``fact``): on
+    ``bench.bench_taste``'s rich world the finish labels left the model below the UP主
+    counter (0.44 against 0.62)."""
     out = []
     for event, video in pairs:
-        fact = label(event, video)
-        found = target(event, video) if CHOICE_TARGETS else (
-            None if fact is None else (fact, example_weight(event, video)))
+        found = target(event, video)
         if found is not None:
-            out.append(Labelled(event, video, *found, fact, interest_head.enjoyment(event, video)))
+            out.append(Labelled(event, video, *found, label(event, video),
+                                interest_head.enjoyment(event, video)))
     out.sort(key=lambda ex: ex.event.at)
     return out
 
@@ -176,7 +172,8 @@ def record_facts(state: UserModelState, examples: Sequence[Labelled]) -> None:
     for ex in examples:
         video, event = ex.video, ex.event
         state.last_event_at = max(state.last_event_at, event.at)
-        add_enjoyment(stats, video_tag_keys(video), ex.enjoyment, event.at)  # facts or not
+        weight = float(recent_weight(stats, event.at))
+        add_enjoyment(stats, video_tag_keys(video), ex.enjoyment, weight)  # facts or not
         if not is_fact(ex):
             continue
         mid = video.author_mid
@@ -202,7 +199,6 @@ def record_facts(state: UserModelState, examples: Sequence[Labelled]) -> None:
             if key >= 0:
                 counts[key] = counts.get(key, 0) + 1
         if fact:
-            weight = float(recent_weight(stats, event.at))
             stats.recent_author[mid] = stats.recent_author.get(mid, 0.0) + weight
             for key, _ in video_tags(video):
                 stats.recent_tag[key] = stats.recent_tag.get(key, 0.0) + weight
